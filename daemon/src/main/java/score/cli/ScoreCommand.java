@@ -1,0 +1,44 @@
+package score.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code score}: the one launcher; each job is a subcommand. */
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    version = "score 0.1.0",
+    description = "S-CORE: network-aware live migration of VMs.",
+    subcommands = {FlowsCommand.class})
+public final class ScoreCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand");
+  }
+
+  /** The configured command line, shared by {@link #main} and tests. */
+  public static CommandLine commandLine(final PrintWriter out, final PrintWriter err) {
+    final CommandLine commandLine = new CommandLine(new ScoreCommand());
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setExecutionExceptionHandler(
+        (exception, cmd, parseResult) -> {
+          if (exception instanceof CommandFailure failure) {
+            cmd.getErr().println("score " + cmd.getCommandName() + ": " + failure.getMessage());
+            cmd.getErr().flush();
+            return failure.exitCode();
+          }
+          throw exception;
+        });
+    return commandLine;
+  }
+
+  public static void main(final String[] args) {
+    final PrintWriter out = new PrintWriter(System.out, true);
+    final PrintWriter err = new PrintWriter(System.err, true);
+    System.exit(commandLine(out, err).execute(args));
+  }
+}
