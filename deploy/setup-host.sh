@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Prepares a Debian machine (as root) to build, test and demo S-CORE: installs the system
+# packages it needs if they are missing and starts Open vSwitch. Safe to run again.
+set -euo pipefail
+
+die() { echo "setup-host: $*" >&2; exit 1; }
+[[ $(id -u) -eq 0 ]] || die "run as root (it installs packages and starts Open vSwitch)"
+command -v apt-get >/dev/null || die "this script expects Debian (apt-get not found)"
+
+packages=(
+  openjdk-17-jdk-headless maven          # build
+  openvswitch-switch                     # the real switch the agent polls
+  iperf3 ethtool iproute2 iputils-ping   # test bed traffic and namespaces
+  procps                                 # pgrep, ps for tests
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "setup-host: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q || die "apt-get update failed"
+  apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    || die "could not install: ${missing[*]}"
+fi
+
+for tool in java mvn ovs-vsctl ovs-ofctl iperf3 ethtool ip; do
+  command -v "$tool" >/dev/null || die "$tool is still missing after installing packages"
+done
+
+# Open vSwitch: userspace datapath only here (no kernel module), started by ovs-ctl.
+ovs_ctl=/usr/share/openvswitch/scripts/ovs-ctl
+if ! ovs-vsctl --timeout=3 show >/dev/null 2>&1 || ! ovs-appctl --timeout=3 version >/dev/null 2>&1; then
+  echo "setup-host: starting Open vSwitch"
+  # ovs-ctl refuses to start while the monitor of a killed ovs-vswitchd is still exiting.
+  for _ in $(seq 1 50); do
+    pgrep -x ovs-vswitchd >/dev/null && ! ovs-appctl --timeout=1 version >/dev/null 2>&1 || break
+    sleep 0.1
+  done
+  "$ovs_ctl" --system-id=random start 2>&1 | grep -v "ulimit" || true
+fi
+ovs-vsctl --timeout=5 show >/dev/null || die "Open vSwitch did not start (see /var/log/openvswitch/)"
+ovs-appctl --timeout=5 version >/dev/null || die "ovs-vswitchd did not start (see /var/log/openvswitch/)"
+echo "setup-host: ready ($(ovs-vswitchd --version | head -1), $(java -version 2>&1 | head -1))"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs one benchmark: microbench/run.sh NAME [ARGS]. The last line printed is one JSON object.
+#   flowtable      flow table vs the paper's HashMap structure, 1,000,000 flows (JMH + JOL)
+#   ovs-parse      parsing a recorded ovs-ofctl dump of 100,000 flow lines (JMH)
+#   ovs-poll-cpu   agent CPU for polling 10,000 flows each second on a real OVS bridge (root)
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+name=${1:-}
+[[ -n $name ]] || { sed -n '2,6p' "$0" >&2; exit 2; }
+shift
+if [[ $name == ovs-poll-cpu ]]; then
+  deploy/setup-host.sh >&2
+fi
+jar=microbench/target/microbench.jar
+if [[ ! -f $jar ]] || [[ -n $(find flowtable daemon microbench -name '*.java' -newer "$jar" -print -quit) ]]; then
+  mvn -B -ntp -q package -DskipTests -pl microbench -am >&2
+fi
+# JOL walks object graphs; allow it to attach to read exact object sizes.
+exec java -Xmx12g -Djdk.attach.allowAttachSelf=true -jar "$jar" "$name" "$@"

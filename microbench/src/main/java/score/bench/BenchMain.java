@@ -1,0 +1,163 @@
+package score.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Locale;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jol.info.GraphLayout;
+import score.flowtable.FlowTable;
+
+/**
+ * {@code microbench/run.sh NAME}: runs one benchmark and prints, as its last line, one JSON object
+ * with the figures its issue names.
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(final String[] args) throws Exception {
+    if (args.length < 1) {
+      usage();
+    }
+    switch (args[0]) {
+      case "flowtable" -> flowTable();
+      case "ovs-parse" ->
+          ovsParse(args.length > 1 ? args[1] : "microbench/data/ovs-dump-100000.txt.gz");
+      case "ovs-poll-cpu" -> PollCpu.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      default -> usage();
+    }
+  }
+
+  private static void usage() {
+    System.err.println("usage: microbench/run.sh flowtable | ovs-parse [DUMP.gz] | ovs-poll-cpu");
+    System.exit(2);
+  }
+
+  private static void flowTable() throws RunnerException {
+    final Collection<RunResult> results =
+        new Runner(options(FlowTableBenchmark.class.getSimpleName()).build()).run();
+    final double ours = score(results, "ours");
+    final double baseline = score(results, "baseline");
+    final double bytesPerFlow = ourBytesPerFlow(FlowSet.GROUPED);
+    final double uniqueSourcesBytesPerFlow = ourBytesPerFlow(FlowSet.UNIQUE_SOURCES);
+    final double baselineBytesPerFlow = baselineBytesPerFlow(FlowSet.GROUPED);
+    System.out.printf(
+        Locale.ROOT,
+        "flow table, %d flows (paper's type 2: 1,000 flows per source IP): ours %.1f B/flow and"
+            + " %.3g updates/s; HashMap baseline %.1f B/flow and %.3g updates/s; type 1 (unique"
+            + " sources): ours %.1f B/flow%n",
+        FlowTableBenchmark.FLOWS,
+        bytesPerFlow,
+        ours,
+        baselineBytesPerFlow,
+        baseline,
+        uniqueSourcesBytesPerFlow);
+    System.out.printf(
+        Locale.ROOT,
+        "{\"flows\":%d,\"bytesPerFlow\":%.1f,\"updatesPerSecond\":%.0f,"
+            + "\"baselineBytesPerFlow\":%.1f,\"baselineUpdatesPerSecond\":%.0f,"
+            + "\"memoryRatio\":%.2f,\"updateRatio\":%.2f,\"uniqueSourcesBytesPerFlow\":%.1f}%n",
+        FlowTableBenchmark.FLOWS,
+        bytesPerFlow,
+        ours,
+        baselineBytesPerFlow,
+        baseline,
+        baselineBytesPerFlow / bytesPerFlow,
+        ours / baseline,
+        uniqueSourcesBytesPerFlow);
+  }
+
+  /** Retained bytes per flow of a full table, measured by JOL's object-graph walk. */
+  private static double ourBytesPerFlow(final FlowSet set) {
+    final int flows = FlowTableBenchmark.FLOWS;
+    final FlowTable table = new FlowTable(flows, 0);
+    table.beginUpdate(1_000);
+    for (int flow = 0; flow < flows; flow++) {
+      table.observe(
+          set.srcIp(flow),
+          set.dstIp(flow),
+          set.protocol(flow),
+          set.srcPort(flow),
+          set.dstPort(flow),
+          1_500,
+          1,
+          0);
+      if (flow == 0 || set.srcIp(flow) != set.srcIp(flow - 1)) {
+        table.observeSourceMac(set.srcIp(flow), 0x0200_0000_0000L | flow);
+      }
+    }
+    table.endUpdate();
+    return GraphLayout.parseInstance(table).totalSize() / (double) flows;
+  }
+
+  private static double baselineBytesPerFlow(final FlowSet set) {
+    final int flows = FlowTableBenchmark.FLOWS;
+    final PaperFlowTable table = new PaperFlowTable();
+    for (int flow = 0; flow < flows; flow++) {
+      table.observe(
+          set.srcIp(flow),
+          set.dstIp(flow),
+          set.protocol(flow),
+          set.srcPort(flow),
+          set.dstPort(flow),
+          1_500,
+          1,
+          0,
+          1_000);
+      if (flow == 0 || set.srcIp(flow) != set.srcIp(flow - 1)) {
+        table.observeSourceMac(set.srcIp(flow), 0x0200_0000_0000L | flow);
+      }
+    }
+    if (table.size() != flows) {
+      throw new IllegalStateException("baseline holds " + table.size() + " flows");
+    }
+    return GraphLayout.parseInstance(table).totalSize() / (double) flows;
+  }
+
+  private static void ovsParse(final String dump) throws RunnerException {
+    final Path path = Path.of(dump).toAbsolutePath();
+    if (!Files.isReadable(path)) {
+      System.err.println("ovs-parse: recorded dump not found: " + path);
+      System.exit(2);
+    }
+    final Collection<RunResult> results =
+        new Runner(
+                options(OvsParseBenchmark.class.getSimpleName())
+                    .jvmArgsAppend("-D" + OvsParseBenchmark.DUMP_PROPERTY + "=" + path)
+                    .build())
+            .run();
+    final double parse = score(results, "parse");
+    final double pollPath = score(results, "parseAndUpdate");
+    System.out.printf(
+        Locale.ROOT,
+        "ovs-ofctl dump parsing, %d lines of %s: %.3g lines/s; parse and flow-table update:"
+            + " %.3g lines/s%n",
+        OvsParseBenchmark.LINES,
+        path.getFileName(),
+        parse,
+        pollPath);
+    System.out.printf(
+        Locale.ROOT,
+        "{\"lines\":%d,\"linesPerSecond\":%.0f,\"parseAndUpdateLinesPerSecond\":%.0f}%n",
+        OvsParseBenchmark.LINES,
+        parse,
+        pollPath);
+  }
+
+  private static ChainedOptionsBuilder options(final String benchmark) {
+    return new OptionsBuilder().include("score\\.bench\\." + benchmark + "\\.");
+  }
+
+  private static double score(final Collection<RunResult> results, final String method) {
+    for (final RunResult result : results) {
+      if (result.getParams().getBenchmark().endsWith("." + method)) {
+        return result.getPrimaryResult().getScore();
+      }
+    }
+    throw new IllegalStateException("no result for " + method);
+  }
+}
