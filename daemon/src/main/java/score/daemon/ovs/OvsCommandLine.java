@@ -189,6 +189,7 @@ public final class OvsCommandLine implements OvsSwitch, AutoCloseable {
           "bridge '" + bridge + "' does not exist (" + tool + ": " + stderr + ")");
     }
     if (lower.contains("failed to connect")
+        || lower.contains("failed to open socket")
         || lower.contains("connection refused")
         || lower.contains("database connection failed")
         || (lower.contains("no such file or directory") && lower.contains(".mgmt"))) {

@@ -178,9 +178,12 @@ public final class OvsFlowPoller {
   }
 
   private void runScheduled() {
-    long delayMillis = interval.toMillis();
+    final long startNanos = System.nanoTime();
+    long delayMillis;
     try {
       pollOnce();
+      // Fixed rate: the next poll starts one interval after this one started.
+      delayMillis = Math.max(0, interval.toMillis() - (System.nanoTime() - startNanos) / 1_000_000);
     } catch (final OvsException | RuntimeException e) {
       failures++;
       consecutiveFailures++;
