@@ -70,7 +70,7 @@ class FlowTableAllocationTest {
                     lastTotal = total[0];
                     table.pairs(1_000_000);
                   }
-                } catch (final Throwable e) {
+                } catch (final AssertionError | RuntimeException e) {
                   failure.compareAndSet(null, e);
                 }
               });
