@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import score.daemon.ovs.CountingPipeline;
+import score.daemon.ovs.CountingRuleRecorder;
 import score.daemon.ovs.OvsFlowDumpParser;
-import score.daemon.ovs.OvsFlowLine;
 import score.flowtable.FlowTable;
 
 /**
@@ -48,7 +48,7 @@ public class OvsParseBenchmark {
   private long nowMillis;
   private long bytesSeen;
   private final OvsFlowDumpParser.Sink sum = line -> bytesSeen += line.bytes();
-  private final OvsFlowDumpParser.Sink update = this::update;
+  private CountingRuleRecorder recorder;
 
   @Setup(Level.Trial)
   public void load() throws IOException {
@@ -60,6 +60,7 @@ public class OvsParseBenchmark {
           "dump has " + parser.flows() + " flows and " + parser.malformed() + " malformed lines");
     }
     table = new FlowTable(2 * LINES, 0);
+    recorder = new CountingRuleRecorder(CountingPipeline.defaults(), table);
     nowMillis = 1_000;
   }
 
@@ -98,22 +99,8 @@ public class OvsParseBenchmark {
   public FlowTable parseAndUpdate() {
     nowMillis += 1_000;
     table.beginUpdate(nowMillis);
-    parser.parse(dump, dump.length, update);
+    parser.parse(dump, dump.length, recorder);
     table.endUpdate();
     return table;
-  }
-
-  private void update(final OvsFlowLine line) {
-    if (line.cookie() == CountingPipeline.FLOW_COOKIE && line.isExactTransportFlow()) {
-      table.observe(
-          line.srcIp(),
-          line.dstIp(),
-          line.protocol(),
-          line.srcPort(),
-          line.dstPort(),
-          line.bytes(),
-          line.packets(),
-          line.durationMillis());
-    }
   }
 }

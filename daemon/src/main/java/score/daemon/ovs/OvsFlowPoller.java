@@ -28,14 +28,11 @@ public final class OvsFlowPoller {
   private final FlowTable table;
   private final LongSupplier clockMillis;
   private final OvsFlowDumpParser parser = new OvsFlowDumpParser();
-  private final OvsFlowDumpParser.Sink sink = this::accept;
+  private final CountingRuleRecorder recorder;
 
   private long knownPid;
   private boolean ownsRules;
   private boolean firstPoll = true;
-  private int pipelineRulesSeen;
-  private int observed;
-  private int unexpected;
 
   private volatile long polls;
   private volatile long failures;
@@ -69,6 +66,7 @@ public final class OvsFlowPoller {
     this.table = Objects.requireNonNull(table);
     this.clockMillis = Objects.requireNonNull(clockMillis);
     this.ownsRules = adoptExistingRules;
+    this.recorder = new CountingRuleRecorder(pipeline, table);
   }
 
   public String bridge() {
@@ -92,16 +90,14 @@ public final class OvsFlowPoller {
     if (reset) {
       table.countersReset();
     }
-    pipelineRulesSeen = 0;
-    observed = 0;
-    unexpected = 0;
+    recorder.reset();
     table.beginUpdate(clockMillis.getAsLong());
     try {
-      parser.parse(dump.bytes(), dump.length(), sink);
+      parser.parse(dump.bytes(), dump.length(), recorder);
     } finally {
       table.endUpdate();
     }
-    final int malformed = parser.malformed() + unexpected;
+    final int malformed = parser.malformed() + recorder.unexpected();
     if (malformed > 0) {
       malformedLines += malformed;
       LOG.log(
@@ -112,7 +108,7 @@ public final class OvsFlowPoller {
           parser.firstError() != null ? parser.firstError() : "learned rule without a 5-tuple");
     }
     boolean installed = false;
-    if (pipelineRulesSeen < CountingPipeline.RULE_COUNT) {
+    if (recorder.pipelineRules() < CountingPipeline.RULE_COUNT) {
       ovs.addFlows(bridge, pipeline.rules());
       installed = true;
       pipelineInstalls++;
@@ -133,33 +129,8 @@ public final class OvsFlowPoller {
     lastPollNanos = duration;
     polls++;
     consecutiveFailures = 0;
-    return new PollResult(parser.flows(), observed, malformed, installed, reset, duration);
-  }
-
-  private void accept(final OvsFlowLine line) {
-    final long cookie = line.cookie();
-    if (cookie == CountingPipeline.FLOW_COOKIE && line.table() == pipeline.countTable()) {
-      if (line.isExactTransportFlow()) {
-        table.observe(
-            line.srcIp(),
-            line.dstIp(),
-            line.protocol(),
-            line.srcPort(),
-            line.dstPort(),
-            line.bytes(),
-            line.packets(),
-            line.durationMillis());
-        observed++;
-      } else {
-        unexpected++;
-      }
-    } else if (cookie == CountingPipeline.MAC_COOKIE && line.table() == pipeline.macTable()) {
-      if (line.hasSrcIp() && line.srcMac() >= 0 && !line.masked()) {
-        table.observeSourceMac(line.srcIp(), line.srcMac());
-      }
-    } else if (cookie == CountingPipeline.PIPELINE_COOKIE) {
-      pipelineRulesSeen++;
-    }
+    return new PollResult(
+        parser.flows(), recorder.flowsObserved(), malformed, installed, reset, duration);
   }
 
   /**
