@@ -3,10 +3,11 @@
 #   flowtable      flow table vs the paper's HashMap structure, 1,000,000 flows (JMH + JOL)
 #   ovs-parse      parsing a recorded ovs-ofctl dump of 100,000 flow lines (JMH)
 #   ovs-poll-cpu   agent CPU for polling 10,000 flows each second on a real OVS bridge (root)
+#   token          token size, encode+decode time, and handover latency between two agents
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 name=${1:-}
-[[ -n $name ]] || { sed -n '2,6p' "$0" >&2; exit 2; }
+[[ -n $name ]] || { sed -n '2,7p' "$0" >&2; exit 2; }
 shift
 if [[ $name == ovs-poll-cpu ]]; then
   deploy/setup-host.sh >&2

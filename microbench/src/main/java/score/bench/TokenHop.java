@@ -1,0 +1,97 @@
+package score.bench;
+
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import score.daemon.net.PeerNetwork;
+import score.protocol.ClusterKey;
+import score.protocol.Message;
+import score.protocol.RejectionCounters;
+import score.protocol.Token;
+
+/**
+ * Handover latency on loopback: host 1 sends the token to host 2 through the agent's {@link
+ * PeerNetwork} (TCP, authenticated frames), host 2 acknowledges, and the time from send to
+ * acknowledgement is one hop. Returns the percentiles in microseconds.
+ */
+final class TokenHop {
+  private TokenHop() {}
+
+  record Result(int hops, double p50Micros, double p99Micros, double maxMicros) {}
+
+  static Result measure(final Token token, final int hops) throws Exception {
+    final ClusterKey key = ClusterKey.generate();
+    final InetSocketAddress address1 = new InetSocketAddress("127.0.0.1", 0);
+    final InetSocketAddress address2 = new InetSocketAddress("127.0.0.1", 0);
+    final AtomicReference<CompletableFuture<Long>> pending = new AtomicReference<>();
+    final PeerNetwork[] holder = new PeerNetwork[2];
+    final int[] ports = new int[2];
+    // Bind both first (port 0), then wire each to the other's real port.
+    try (PeerNetwork probe1 = idle(key, address1);
+        PeerNetwork probe2 = idle(key, address2)) {
+      ports[0] = probe1.start().getPort();
+      ports[1] = probe2.start().getPort();
+    }
+    final InetSocketAddress real1 = new InetSocketAddress("127.0.0.1", ports[0]);
+    final InetSocketAddress real2 = new InetSocketAddress("127.0.0.1", ports[1]);
+    holder[0] =
+        new PeerNetwork(
+            1,
+            real1,
+            Map.of(2, real2),
+            key,
+            new RejectionCounters(),
+            token::epoch,
+            envelope -> {
+              if (envelope.message() instanceof Message.TokenAck) {
+                pending.get().complete(System.nanoTime());
+              }
+            });
+    holder[1] =
+        new PeerNetwork(
+            2,
+            real2,
+            Map.of(1, real1),
+            key,
+            new RejectionCounters(),
+            token::epoch,
+            envelope -> {
+              if (envelope.message() instanceof Message.TokenMessage received) {
+                final Token got = received.token();
+                holder[1].send(1, new Message.TokenAck(got.epoch(), got.sequence(), true));
+              }
+            });
+    try {
+      holder[0].start();
+      holder[1].start();
+      final long[] nanos = new long[hops];
+      final int warmup = Math.max(200, hops / 5);
+      for (int hop = -warmup; hop < hops; hop++) {
+        final CompletableFuture<Long> acked = new CompletableFuture<>();
+        pending.set(acked);
+        final long sent = System.nanoTime();
+        holder[0].send(2, new Message.TokenMessage(token));
+        final long received = acked.get(10, TimeUnit.SECONDS);
+        if (hop >= 0) {
+          nanos[hop] = received - sent;
+        }
+      }
+      Arrays.sort(nanos);
+      return new Result(
+          hops,
+          nanos[hops / 2] / 1e3,
+          nanos[(int) Math.ceil(hops * 0.99) - 1] / 1e3,
+          nanos[hops - 1] / 1e3);
+    } finally {
+      holder[0].close();
+      holder[1].close();
+    }
+  }
+
+  private static PeerNetwork idle(final ClusterKey key, final InetSocketAddress address) {
+    return new PeerNetwork(0, address, Map.of(), key, new RejectionCounters(), () -> 0, e -> {});
+  }
+}
