@@ -147,8 +147,12 @@ public sealed interface Message
     }
   }
 
-  /** Answer to a heartbeat: the highest epoch the sender has seen and whether it confirms. */
-  record HeartbeatAck(long nonce, long highestEpoch, boolean leaseConfirmed) implements Message {
+  /**
+   * Answer to a heartbeat: the newest token {@code (epoch, sequence)} the sender has seen, and
+   * whether it confirms the lease asked for.
+   */
+  record HeartbeatAck(long nonce, long highestEpoch, long highestSequence, boolean leaseConfirmed)
+      implements Message {
     @Override
     public MessageType type() {
       return MessageType.HEARTBEAT_ACK;
@@ -156,7 +160,10 @@ public sealed interface Message
 
     @Override
     public void write(final ByteBuf out) {
-      out.writeLong(nonce).writeLong(highestEpoch).writeBoolean(leaseConfirmed);
+      out.writeLong(nonce)
+          .writeLong(highestEpoch)
+          .writeLong(highestSequence)
+          .writeBoolean(leaseConfirmed);
     }
   }
 
@@ -216,7 +223,8 @@ public sealed interface Message
       case BACKOFF ->
           new Backoff(in.readLong(), in.readInt(), nonNegative(in.readLong()), in.readInt());
       case HEARTBEAT -> new Heartbeat(in.readLong(), in.readLong(), in.readLong());
-      case HEARTBEAT_ACK -> new HeartbeatAck(in.readLong(), in.readLong(), readBoolean(in));
+      case HEARTBEAT_ACK ->
+          new HeartbeatAck(in.readLong(), in.readLong(), in.readLong(), readBoolean(in));
       case CLAIM -> new Claim(in.readLong());
       case CLAIM_VOTE -> new ClaimVote(in.readLong(), readBoolean(in), in.readLong());
     };

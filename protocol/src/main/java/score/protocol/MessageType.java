@@ -10,7 +10,7 @@ public enum MessageType {
   CAPACITY_RESPONSE(6, 20),
   BACKOFF(7, 24),
   HEARTBEAT(8, 24),
-  HEARTBEAT_ACK(9, 17),
+  HEARTBEAT_ACK(9, 25),
   CLAIM(10, 8),
   CLAIM_VOTE(11, 17);
 

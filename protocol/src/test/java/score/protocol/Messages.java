@@ -46,7 +46,7 @@ final class Messages {
         Combinators.combine(longs, ints, quantities).as(Message.CapacityResponse::new),
         Combinators.combine(longs, ints, quantities, ints).as(Message.Backoff::new),
         Combinators.combine(longs, longs, longs).as(Message.Heartbeat::new),
-        Combinators.combine(longs, longs, booleans).as(Message.HeartbeatAck::new),
+        Combinators.combine(longs, longs, longs, booleans).as(Message.HeartbeatAck::new),
         longs.map(Message.Claim::new),
         Combinators.combine(longs, booleans, longs).as(Message.ClaimVote::new));
   }
