@@ -132,10 +132,12 @@ public sealed interface Message
   }
 
   /**
-   * Liveness probe; a holder also asks the receiver to confirm its lease on the token {@code
-   * (leaseEpoch, leaseSequence)} (both 0 when it holds none).
+   * Liveness probe. A holder also asks the receiver to confirm its lease on the token {@code
+   * (leaseEpoch, leaseSequence)}; with {@code release}, a former holder says it gave that token
+   * away, so promises made for it may end. Both 0 and false when neither applies.
    */
-  record Heartbeat(long nonce, long leaseEpoch, long leaseSequence) implements Message {
+  record Heartbeat(long nonce, long leaseEpoch, long leaseSequence, boolean release)
+      implements Message {
     @Override
     public MessageType type() {
       return MessageType.HEARTBEAT;
@@ -143,7 +145,7 @@ public sealed interface Message
 
     @Override
     public void write(final ByteBuf out) {
-      out.writeLong(nonce).writeLong(leaseEpoch).writeLong(leaseSequence);
+      out.writeLong(nonce).writeLong(leaseEpoch).writeLong(leaseSequence).writeBoolean(release);
     }
   }
 
@@ -222,7 +224,7 @@ public sealed interface Message
           new CapacityResponse(in.readLong(), in.readInt(), nonNegative(in.readLong()));
       case BACKOFF ->
           new Backoff(in.readLong(), in.readInt(), nonNegative(in.readLong()), in.readInt());
-      case HEARTBEAT -> new Heartbeat(in.readLong(), in.readLong(), in.readLong());
+      case HEARTBEAT -> new Heartbeat(in.readLong(), in.readLong(), in.readLong(), readBoolean(in));
       case HEARTBEAT_ACK ->
           new HeartbeatAck(in.readLong(), in.readLong(), in.readLong(), readBoolean(in));
       case CLAIM -> new Claim(in.readLong());

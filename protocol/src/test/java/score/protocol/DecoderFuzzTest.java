@@ -38,7 +38,7 @@ class DecoderFuzzTest {
             new Message.CapacityRequest(2, 1 << 30),
             new Message.CapacityResponse(2, 4, 8L << 30),
             new Message.Backoff(3, 17, 1_000_000, 500),
-            new Message.Heartbeat(5, 4, 9),
+            new Message.Heartbeat(5, 4, 9, false),
             new Message.HeartbeatAck(5, 4, 9, true),
             new Message.Claim(5),
             new Message.ClaimVote(5, false, 6));

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FrameDecoderTest {
   private static final ClusterKey KEY = FrameCodecPropertyTest.KEY;
-  private static final Envelope HELLO = new Envelope(7, 3, new Message.Heartbeat(1, 3, 9));
+  private static final Envelope HELLO = new Envelope(7, 3, new Message.Heartbeat(1, 3, 9, false));
 
   private final RejectionCounters rejections = new RejectionCounters();
   private final EmbeddedChannel channel =

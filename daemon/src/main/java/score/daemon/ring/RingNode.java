@@ -134,7 +134,11 @@ public final class RingNode {
 
   /** Heartbeats, lease renewal, handover retries, work, loss detection. Call often. */
   public void tick(final long nowNanos) {
-    if (nowNanos - lastHeartbeatSent >= heartbeatNanos) {
+    final boolean waitingForLease = held != null && handover == null && nowNanos >= leaseUntil;
+    if (nowNanos - lastHeartbeatSent >= heartbeatNanos
+        || (waitingForLease && nowNanos - lastHeartbeatSent >= heartbeatNanos / 8)) {
+      // A holder without a lease asks again soon: the promises to the previous holder are
+      // usually released within a round trip.
       lastHeartbeatSent = nowNanos;
       sendHeartbeats(nowNanos);
     }
@@ -181,7 +185,7 @@ public final class RingNode {
         checkLease();
       }
     }
-    final Message.Heartbeat heartbeat = new Message.Heartbeat(nonce, epoch, sequence);
+    final Message.Heartbeat heartbeat = new Message.Heartbeat(nonce, epoch, sequence, false);
     for (final int member : members) {
       if (member != self) {
         outbox.send(member, heartbeat);
@@ -258,15 +262,22 @@ public final class RingNode {
         && ack.epoch() == handover.epoch()
         && ack.sequence() == handover.sequence()) {
       final Token passed = handover;
+      final Token given = held;
       held = null;
       handover = null;
       handoverTarget = -1;
       leaseUntil = Long.MIN_VALUE;
       noteToken(passed, sender, nowNanos);
       events.passed(self, passed, sender, nowNanos);
-      // Release the promises made to this host: it will not act on this token again.
-      lastHeartbeatSent = nowNanos;
-      sendHeartbeats(nowNanos);
+      // Release the promises made for the token given away: this host will not act on it again.
+      final Message.Heartbeat release =
+          new Message.Heartbeat(++nonces, given.epoch(), given.sequence(), true);
+      for (final int member : members) {
+        if (member != self) {
+          outbox.send(member, release);
+        }
+      }
+      releaseOwnPromise(given, nowNanos);
       return;
     }
     if (!ack.accepted()
@@ -319,10 +330,18 @@ public final class RingNode {
 
   private void onHeartbeat(
       final int sender, final Message.Heartbeat heartbeat, final long nowNanos) {
-    if (heartbeat.leaseEpoch() == 0) {
-      if (promisedTo == sender && promiseUntil > nowNanos && promisedEpoch <= tokenEpoch) {
-        promiseUntil = nowNanos;
+    if (heartbeat.release()) {
+      // Exactly the promise for the token given away: a late release cannot end a newer one.
+      if (promisedTo == sender
+          && promisedEpoch == heartbeat.leaseEpoch()
+          && promisedSequence == heartbeat.leaseSequence()) {
+        promiseUntil = Math.min(promiseUntil, nowNanos);
       }
+      outbox.send(
+          sender, new Message.HeartbeatAck(heartbeat.nonce(), tokenEpoch, tokenSequence, false));
+      return;
+    }
+    if (heartbeat.leaseEpoch() == 0) {
       outbox.send(
           sender, new Message.HeartbeatAck(heartbeat.nonce(), tokenEpoch, tokenSequence, false));
       return;
@@ -343,6 +362,14 @@ public final class RingNode {
     }
     outbox.send(
         sender, new Message.HeartbeatAck(heartbeat.nonce(), tokenEpoch, tokenSequence, confirmed));
+  }
+
+  private void releaseOwnPromise(final Token given, final long nowNanos) {
+    if (promisedTo == self
+        && promisedEpoch == given.epoch()
+        && promisedSequence == given.sequence()) {
+      promiseUntil = Math.min(promiseUntil, nowNanos);
+    }
   }
 
   private boolean mayConfirm(
