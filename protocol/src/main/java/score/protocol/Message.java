@@ -169,8 +169,12 @@ public sealed interface Message
     }
   }
 
-  /** A host that saw no token within the rotation bound asks to create one with this epoch. */
-  record Claim(long proposedEpoch) implements Message {
+  /**
+   * A host that saw no token within the rotation bound asks to create one with this epoch; {@code
+   * forced} when an operator replaces a live token ({@code score token inject --force}), so voters
+   * waive the "token seen recently" rule (never their promises).
+   */
+  record Claim(long proposedEpoch, boolean forced) implements Message {
     @Override
     public MessageType type() {
       return MessageType.CLAIM;
@@ -178,7 +182,7 @@ public sealed interface Message
 
     @Override
     public void write(final ByteBuf out) {
-      out.writeLong(proposedEpoch);
+      out.writeLong(proposedEpoch).writeBoolean(forced);
     }
   }
 
@@ -227,7 +231,7 @@ public sealed interface Message
       case HEARTBEAT -> new Heartbeat(in.readLong(), in.readLong(), in.readLong(), readBoolean(in));
       case HEARTBEAT_ACK ->
           new HeartbeatAck(in.readLong(), in.readLong(), in.readLong(), readBoolean(in));
-      case CLAIM -> new Claim(in.readLong());
+      case CLAIM -> new Claim(in.readLong(), readBoolean(in));
       case CLAIM_VOTE -> new ClaimVote(in.readLong(), readBoolean(in), in.readLong());
     };
   }

@@ -11,7 +11,7 @@ public enum MessageType {
   BACKOFF(7, 24),
   HEARTBEAT(8, 25),
   HEARTBEAT_ACK(9, 25),
-  CLAIM(10, 8),
+  CLAIM(10, 9),
   CLAIM_VOTE(11, 17);
 
   private static final MessageType[] BY_CODE = new MessageType[256];

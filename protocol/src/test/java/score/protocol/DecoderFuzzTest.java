@@ -40,7 +40,7 @@ class DecoderFuzzTest {
             new Message.Backoff(3, 17, 1_000_000, 500),
             new Message.Heartbeat(5, 4, 9, false),
             new Message.HeartbeatAck(5, 4, 9, true),
-            new Message.Claim(5),
+            new Message.Claim(5, false),
             new Message.ClaimVote(5, false, 6));
     for (final Message message : samples) {
       final ByteBuf buffer = Unpooled.buffer();

@@ -47,7 +47,7 @@ final class Messages {
         Combinators.combine(longs, ints, quantities, ints).as(Message.Backoff::new),
         Combinators.combine(longs, longs, longs, booleans).as(Message.Heartbeat::new),
         Combinators.combine(longs, longs, longs, booleans).as(Message.HeartbeatAck::new),
-        longs.map(Message.Claim::new),
+        Combinators.combine(longs, booleans).as(Message.Claim::new),
         Combinators.combine(longs, booleans, longs).as(Message.ClaimVote::new));
   }
 

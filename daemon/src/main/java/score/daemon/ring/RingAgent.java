@@ -87,6 +87,22 @@ public final class RingAgent implements AutoCloseable {
     }
   }
 
+  /** {@code score token inject}, run on the ring's thread. */
+  public RingNode.InjectResult inject(
+      final score.protocol.TokenPolicy policy, final boolean force) {
+    try {
+      return network
+          .eventLoop()
+          .submit(() -> node.inject(policy, force, System.nanoTime()))
+          .get(5, TimeUnit.SECONDS);
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (final ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("ring node did not answer", e);
+    }
+  }
+
   @Override
   public void close() {
     if (ticker != null) {

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import score.protocol.Message;
 import score.protocol.Token;
+import score.protocol.TokenPolicy;
 
 /**
  * One host's side of the token ring: pure logic, no I/O. Time comes in as {@code nowNanos},
@@ -87,6 +88,10 @@ public final class RingNode {
 
   private long lastHeartbeatSent;
   private long claimJitterNanos;
+  private TokenPolicy injectedPolicy;
+  private long fenceEpoch;
+  private long injectUntil = Long.MIN_VALUE;
+  private boolean injectForced;
   private long claimAttempts;
   private long nonces;
 
@@ -166,6 +171,8 @@ public final class RingNode {
         && quorum(nowNanos)
         && nowNanos - lastEvidence > claimAfterNanos + claimJitterNanos) {
       startClaim(nowNanos);
+    } else if (held == null && claimEpoch == 0 && nowNanos < injectUntil) {
+      startClaim(nowNanos, injectForced);
     }
   }
 
@@ -380,6 +387,10 @@ public final class RingNode {
     if (epoch < tokenEpoch || (epoch == tokenEpoch && sequence < tokenSequence)) {
       return false;
     }
+    if (epoch < fenceEpoch) {
+      // An operator's forced claim for a newer epoch is waiting for promises to run out.
+      return false;
+    }
     if (promiseUntil <= nowNanos) {
       return true;
     }
@@ -440,8 +451,14 @@ public final class RingNode {
             && proposed > tokenEpoch
             && proposed > promisedEpoch
             && promiseUntil <= nowNanos
-            // A host that saw a live token recently does not help to replace it.
-            && nowNanos - lastEvidence > 3 * heartbeatNanos;
+            // A host that saw a live token recently does not help to replace it, unless an
+            // operator forces the replacement.
+            && (claim.forced() || nowNanos - lastEvidence > 3 * heartbeatNanos);
+    if (!granted && claim.forced() && proposed > tokenEpoch) {
+      // Stop renewing leases of older tokens, so that the promise runs out and the retried
+      // forced claim can win.
+      fenceEpoch = Math.max(fenceEpoch, proposed);
+    }
     if (granted) {
       promisedEpoch = proposed;
       promisedSequence = 0;
@@ -476,6 +493,57 @@ public final class RingNode {
   }
 
   private void startClaim(final long nowNanos) {
+    startClaim(nowNanos, false);
+  }
+
+  /** What {@link #inject} did. */
+  public record InjectResult(boolean started, long epoch, String message) {}
+
+  /**
+   * {@code score token inject}: start a token with {@code policy} now. Refused while a token is
+   * alive (this host holds it or saw it within the rotation bound) unless {@code force}; a forced
+   * claim still needs a majority, still waits for every standing promise, and bumps the epoch, so
+   * the old token dies.
+   */
+  public InjectResult inject(final TokenPolicy policy, final boolean force, final long nowNanos) {
+    final boolean alive = held != null || nowNanos - lastEvidence < claimAfterNanos;
+    if (alive && !force) {
+      return new InjectResult(
+          false,
+          tokenEpoch,
+          "a token is alive (epoch "
+              + tokenEpoch
+              + ", last sign "
+              + (nowNanos - lastEvidence) / 1_000_000
+              + " ms ago); use --force to replace it");
+    }
+    if (!quorum(nowNanos)) {
+      return new InjectResult(
+          false, tokenEpoch, "no quorum: this host hears fewer than a majority of the hosts");
+    }
+    if (held != null) {
+      events.dropped(self, held, "replaced by an operator", nowNanos);
+      held = null;
+      handover = null;
+      leaseUntil = Long.MIN_VALUE;
+    }
+    injectedPolicy = policy;
+    injectForced = force;
+    // Keep claiming for a while: promises made to the old token must run out first.
+    injectUntil = nowNanos + 10 * leaseNanos + claimAfterNanos;
+    final long proposed = ((Math.max(tokenEpoch, promisedEpoch) >>> 16) + 1) << 16 | self;
+    if (force) {
+      fenceEpoch = Math.max(fenceEpoch, proposed);
+    }
+    claimEpoch = 0;
+    startClaim(nowNanos, force);
+    return new InjectResult(
+        true,
+        held != null ? held.epoch() : Math.max(claimEpoch, proposed),
+        "claim for a new token started; it needs a majority of the hosts");
+  }
+
+  private void startClaim(final long nowNanos, final boolean forced) {
     final long round = (Math.max(tokenEpoch, promisedEpoch) >>> 16) + 1;
     final long proposed = (round << 16) | self;
     if (nowNanos < votingAllowedAfter || promiseUntil > nowNanos) {
@@ -493,7 +561,7 @@ public final class RingNode {
     events.claimStarted(self, proposed, nowNanos);
     for (final int member : members) {
       if (member != self) {
-        outbox.send(member, new Message.Claim(proposed));
+        outbox.send(member, new Message.Claim(proposed, forced));
       }
     }
     checkClaim(nowNanos);
@@ -522,8 +590,11 @@ public final class RingNode {
       return;
     }
     final Token template = lastToken != null ? lastToken : firstToken.get();
+    final TokenPolicy policy = injectedPolicy != null ? injectedPolicy : template.policy();
     final Token created =
-        new Token(template.policy(), claimEpoch, 0, 0, self, entries(template), levels(template));
+        new Token(policy, claimEpoch, 0, 0, self, entries(template), levels(template, policy));
+    injectedPolicy = null;
+    injectUntil = Long.MIN_VALUE;
     tokenEpoch = claimEpoch;
     tokenSequence = 0;
     // The votes promised this host exactly (epoch, 0): they are the first lease.
@@ -544,8 +615,8 @@ public final class RingNode {
     return ids;
   }
 
-  private static byte[] levels(final Token token) {
-    if (!token.policy().carriesLevels()) {
+  private static byte[] levels(final Token token, final TokenPolicy policy) {
+    if (!policy.carriesLevels()) {
       return null;
     }
     final byte[] levels = new byte[token.vmCount()];
