@@ -12,6 +12,7 @@ packages=(
   openvswitch-switch                     # the real switch the agent polls
   iperf3 ethtool iproute2 iputils-ping   # test bed traffic and namespaces
   procps                                 # pgrep, ps for tests
+  spin gcc libc6-dev                     # model checking the ring protocol (protocol/model)
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -26,7 +27,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     || die "could not install: ${missing[*]}"
 fi
 
-for tool in java mvn ovs-vsctl ovs-ofctl iperf3 ethtool ip; do
+for tool in java mvn ovs-vsctl ovs-ofctl iperf3 ethtool ip spin gcc; do
   command -v "$tool" >/dev/null || die "$tool is still missing after installing packages"
 done
 

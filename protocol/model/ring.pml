@@ -28,11 +28,19 @@
 
 #define N 3
 #define MAJORITY 2
+#ifndef MAXROUND
 #define MAXROUND 2
+#endif
+#ifndef MAXSEQ
 #define MAXSEQ 3
+#endif
 #define NONE 255
+#ifndef MAXCRASH
 #define MAXCRASH 1
+#endif
+#ifndef MAXCUTS
 #define MAXCUTS 1
+#endif
 
 mtype = { TOKEN, TOKACK };
 
@@ -54,6 +62,7 @@ byte crashes, cuts;
 byte createdAfterCut;                 /* epoch of a token created while host 0 was cut off */
 
 #define mayAct(i) (holds[i] && !handing[i] && lease[i])
+#define SAFE (!((mayAct(0) && mayAct(1)) || (mayAct(0) && mayAct(2)) || (mayAct(1) && mayAct(2))))
 #define newer(i, e, s) ((e) > seenE[i] || ((e) == seenE[i] && (s) > seenS[i]))
 #define bits(m) (((m) & 1) + (((m) >> 1) & 1) + (((m) >> 2) & 1))
 #define linked(a, b) (cut[a] == cut[b])
@@ -215,6 +224,16 @@ init {
   }
 }
 
-ltl safety { [] !((mayAct(0) && mayAct(1)) || (mayAct(0) && mayAct(2)) || (mayAct(1) && mayAct(2))) }
+/* Safety: the monitor can fire in any reachable state where two hosts may act. */
+active proctype safety() {
+end:
+  atomic { !SAFE -> assert(false) }
+}
 
-ltl majorityRegains { [] !(cut[0] && createdAfterCut != 0 && (mayAct(1) || mayAct(2)) && (heldE[1] == createdAfterCut || heldE[2] == createdAfterCut)) }
+#ifdef REGAIN
+/* Reachability: a monitor that fails once the majority side acts on a token made after the cut. */
+active proctype majorityRegains() {
+end:
+  atomic { cut[0] && createdAfterCut != 0 && (mayAct(1) || mayAct(2)) && (heldE[1] == createdAfterCut || heldE[2] == createdAfterCut) -> assert(false) }
+}
+#endif
