@@ -24,17 +24,9 @@ final class TokenHop {
 
   static Result measure(final Token token, final int hops) throws Exception {
     final ClusterKey key = ClusterKey.generate();
-    final InetSocketAddress address1 = new InetSocketAddress("127.0.0.1", 0);
-    final InetSocketAddress address2 = new InetSocketAddress("127.0.0.1", 0);
     final AtomicReference<CompletableFuture<Long>> pending = new AtomicReference<>();
     final PeerNetwork[] holder = new PeerNetwork[2];
-    final int[] ports = new int[2];
-    // Bind both first (port 0), then wire each to the other's real port.
-    try (PeerNetwork probe1 = idle(key, address1);
-        PeerNetwork probe2 = idle(key, address2)) {
-      ports[0] = probe1.start().getPort();
-      ports[1] = probe2.start().getPort();
-    }
+    final int[] ports = {freePort(), freePort()};
     final InetSocketAddress real1 = new InetSocketAddress("127.0.0.1", ports[0]);
     final InetSocketAddress real2 = new InetSocketAddress("127.0.0.1", ports[1]);
     holder[0] =
@@ -91,7 +83,9 @@ final class TokenHop {
     }
   }
 
-  private static PeerNetwork idle(final ClusterKey key, final InetSocketAddress address) {
-    return new PeerNetwork(0, address, Map.of(), key, new RejectionCounters(), () -> 0, e -> {});
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 }

@@ -105,6 +105,8 @@ public final class PeerNetwork implements AutoCloseable {
         new ServerBootstrap()
             .group(loop)
             .channel(NioServerSocketChannel.class)
+            // A restarted agent binds its port again at once.
+            .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(pipeline());
     server = bootstrap.bind(listenAddress).sync().channel();
