@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import score.daemon.config.ClusterConfig;
 import score.daemon.config.ConfigException;
 import score.daemon.control.ControlServer;
+import score.daemon.metrics.AgentMetrics;
 import score.daemon.ring.PassOnWork;
 import score.daemon.ring.RingAgent;
 import score.daemon.ring.RingEvents;
@@ -39,6 +40,12 @@ public final class AgentCommand implements Runnable {
       defaultValue = TokenCommand.DEFAULT_CONTROL,
       description = "Control socket for score token/status (default: ${DEFAULT-VALUE}).")
   Path control;
+
+  @Option(
+      names = "--metrics",
+      defaultValue = "0.0.0.0:9410",
+      description = "Where to serve Prometheus metrics, ADDRESS:PORT (default: ${DEFAULT-VALUE}).")
+  String metrics;
 
   @Override
   public void run() {
@@ -90,8 +97,11 @@ public final class AgentCommand implements Runnable {
             events,
             () -> new Token(TokenPolicy.LOAD_AWARE, 0, 0, 0, host, new int[0], new byte[0]));
     final CountDownLatch stopped = new CountDownLatch(1);
-    try (ControlServer server = new ControlServer(control, request -> answer(agent, request))) {
+    final InetSocketAddress metricsAddress = metricsAddress();
+    try (ControlServer server = new ControlServer(control, request -> answer(agent, request));
+        AgentMetrics exporter = new AgentMetrics(metricsAddress, agent::status, rejections)) {
       agent.start();
+      LOG.log(System.Logger.Level.INFO, "metrics on http://" + exporter.address() + "/metrics");
       LOG.log(
           System.Logger.Level.INFO,
           "agent " + host + " listening on " + listen.getPort() + ", control " + server);
@@ -110,6 +120,19 @@ public final class AgentCommand implements Runnable {
       Thread.currentThread().interrupt();
     } finally {
       agent.close();
+    }
+  }
+
+  private InetSocketAddress metricsAddress() {
+    final int colon = metrics.lastIndexOf(':');
+    try {
+      final int port = Integer.parseInt(metrics.substring(colon + 1));
+      if (colon < 1 || port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return new InetSocketAddress(metrics.substring(0, colon), port);
+    } catch (final NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw CommandFailure.badInput("--metrics must be ADDRESS:PORT, got '" + metrics + "'");
     }
   }
 

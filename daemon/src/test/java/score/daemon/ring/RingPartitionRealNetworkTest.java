@@ -61,6 +61,21 @@ class RingPartitionRealNetworkTest {
     return true;
   }
 
+  /** The agent's Prometheus page, fetched inside its namespace (bash's /dev/tcp, no curl). */
+  private String scrape(final int host) {
+    return TestBed.run(
+        List.of(
+            "ip",
+            "netns",
+            "exec",
+            bed.namespace(host),
+            "bash",
+            "-c",
+            "exec 3<>/dev/tcp/127.0.0.1/9410; printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3;"
+                + " cat <&3"),
+        10);
+  }
+
   private static long sequence(final Path control) {
     final JsonNode status = status(control);
     return status == null ? -1 : status.path("tokenSequence").asLong();
@@ -118,6 +133,8 @@ class RingPartitionRealNetworkTest {
     Thread.sleep(3_000);
     assertTrue(sequence(controls[1]) > majorityBefore + 5, "the majority keeps the token moving");
     assertTrue(status(controls[1]).path("quorum").asBoolean());
+    assertTrue(scrape(3).contains("score_ring_quorum 0.0"), "the metrics say so too");
+    assertTrue(scrape(1).contains("score_ring_quorum 1.0"));
     final JsonNode minority = status(controls[3]);
     assertFalse(minority.path("leaseValid").asBoolean(), "the minority never acts");
     assertTrue(sequence(controls[3]) - minorityBefore <= 2, "the minority stands still");
