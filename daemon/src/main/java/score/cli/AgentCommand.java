@@ -37,7 +37,7 @@ public final class AgentCommand implements Runnable {
 
   @Option(
       names = "--control",
-      defaultValue = TokenCommand.DEFAULT_CONTROL,
+      defaultValue = ControlOption.DEFAULT_CONTROL,
       description = "Control socket for score token/status (default: ${DEFAULT-VALUE}).")
   Path control;
 

@@ -2,12 +2,10 @@ package score.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code score status}: is this agent in the majority, may it act, what token did it see. */
@@ -20,15 +18,11 @@ public final class StatusCommand implements Runnable {
 
   @Mixin JsonOption json = new JsonOption();
 
-  @Option(
-      names = "--control",
-      defaultValue = TokenCommand.DEFAULT_CONTROL,
-      description = "The agent's control socket (default: ${DEFAULT-VALUE}).")
-  Path control;
+  @Mixin ControlOption control = new ControlOption();
 
   @Override
   public void run() {
-    final JsonNode status = TokenCommand.ask(control, Map.of("command", "status"));
+    final JsonNode status = control.ask(Map.of("command", "status"));
     final PrintWriter out = spec.commandLine().getOut();
     if (json.enabled()) {
       JsonOption.print(out, status);

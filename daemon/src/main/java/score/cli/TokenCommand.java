@@ -1,9 +1,7 @@
 package score.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -11,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import score.daemon.control.ControlServer;
 
 /** {@code score token inspect|inject}: the local agent's view of the token, and starting one. */
 @Command(
@@ -20,28 +17,12 @@ import score.daemon.control.ControlServer;
     description = "Inspect or inject the token through the local agent.",
     subcommands = {TokenCommand.Inspect.class, TokenCommand.Inject.class})
 public final class TokenCommand implements Runnable {
-  /** Where {@code score agent} opens its control socket by default. */
-  public static final String DEFAULT_CONTROL = "/run/score/agent.sock";
-
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
         spec.commandLine(), "name a subcommand: inspect or inject");
-  }
-
-  static JsonNode ask(final Path control, final Map<String, Object> request) {
-    try {
-      final JsonNode answer = ControlServer.request(control, request);
-      if (answer.has("error")) {
-        throw CommandFailure.failure("agent refused: " + answer.path("error").asText(), null);
-      }
-      return answer;
-    } catch (final IOException e) {
-      throw CommandFailure.failure(
-          "no agent answers on " + control + " (is score agent running?): " + e.getMessage(), e);
-    }
   }
 
   /** {@code score token inspect}. */
@@ -54,15 +35,11 @@ public final class TokenCommand implements Runnable {
 
     @Mixin JsonOption json = new JsonOption();
 
-    @Option(
-        names = "--control",
-        defaultValue = DEFAULT_CONTROL,
-        description = "The agent's control socket (default: ${DEFAULT-VALUE}).")
-    Path control;
+    @Mixin ControlOption control = new ControlOption();
 
     @Override
     public void run() {
-      final JsonNode status = ask(control, Map.of("command", "status"));
+      final JsonNode status = control.ask(Map.of("command", "status"));
       final PrintWriter out = spec.commandLine().getOut();
       final TokenOutput output =
           new TokenOutput(
@@ -142,11 +119,7 @@ public final class TokenCommand implements Runnable {
     @Option(names = "--force", description = "Replace a live token.")
     boolean force;
 
-    @Option(
-        names = "--control",
-        defaultValue = DEFAULT_CONTROL,
-        description = "The agent's control socket (default: ${DEFAULT-VALUE}).")
-    Path control;
+    @Mixin ControlOption control = new ControlOption();
 
     @Override
     public void run() {
@@ -156,7 +129,7 @@ public final class TokenCommand implements Runnable {
             "unknown policy '" + policy + "': use round-robin, global, distributed or load-aware");
       }
       final JsonNode answer =
-          ask(control, Map.of("command", "inject", "policy", normalized, "force", force));
+          control.ask(Map.of("command", "inject", "policy", normalized, "force", force));
       final PrintWriter out = spec.commandLine().getOut();
       if (json.enabled()) {
         JsonOption.print(out, answer);
