@@ -39,39 +39,79 @@ class RingFaultTest {
     return LoopbackCluster.await(RECOVERY, () -> cluster.acts.get() > before + 20);
   }
 
+  /** The host that accepted the token last before {@code nanos}, or -1. */
+  private long lastHolderBefore(final long nanos) {
+    long lastHolder = -1;
+    for (final long[] accept : cluster.accepted) {
+      if (accept[3] <= nanos) {
+        lastHolder = accept[0];
+      }
+    }
+    return lastHolder;
+  }
+
   @Test
   void killingTheHolderShouldBringOneNewTokenWithinTheBound() throws Exception {
-    int holder = -1;
-    for (int attempt = 0; attempt < 100 && holder < 0; attempt++) {
-      holder = cluster.holder();
+    // The token moves every few milliseconds: the holder is read, killed, and whether it still
+    // held the token when it died is checked afterwards; if not, it is revived and tried again.
+    for (int attempt = 0; attempt < 10; attempt++) {
+      final int holder = cluster.holder();
+      if (holder < 0) {
+        continue;
+      }
+      final long createdBefore = cluster.created.get();
+      final long killedAt = System.nanoTime();
+      cluster.kill(holder);
+      Thread.sleep(500);
+      // A handover already on the wire may still have reached the next host: then it survived.
+      final boolean survived =
+          cluster.accepted.stream()
+              .anyMatch(a -> a[3] > killedAt && a[3] < killedAt + 500_000_000L);
+      if (lastHolderBefore(killedAt) != holder || survived) {
+        assertTrue(actsResume());
+        cluster.start(holder, cluster.key);
+        assertTrue(LoopbackCluster.await(RECOVERY, () -> cluster.agent(holder).status().quorum()));
+        continue;
+      }
+      assertTrue(
+          LoopbackCluster.await(RECOVERY, () -> cluster.created.get() > createdBefore),
+          "a new token was created");
+      final long recoveryMillis = (System.nanoTime() - killedAt) / 1_000_000;
+      final RingSettings settings = cluster.settings(1);
+      final long boundMillis =
+          settings.rotationBound().toMillis()
+              + settings.members().size() * settings.rotationPerHost().toMillis()
+              + 4 * settings.lease().toMillis()
+              + 1_000;
+      assertTrue(recoveryMillis < boundMillis, "recovered in " + recoveryMillis + " ms");
+      assertTrue(actsResume());
+      // Exactly one new token, however many hosts noticed the loss.
+      assertEquals(createdBefore + 1, cluster.created.get());
+      return;
     }
-    assertTrue(holder > 0, "found the holder");
-    final long createdBefore = cluster.created.get();
-    final long killedAt = System.nanoTime();
-    cluster.kill(holder);
-    assertTrue(
-        LoopbackCluster.await(RECOVERY, () -> cluster.created.get() > createdBefore),
-        "a new token was created");
-    final long recoveryMillis = (System.nanoTime() - killedAt) / 1_000_000;
-    final RingSettings settings = cluster.settings(1);
-    final long boundMillis =
-        settings.rotationBound().toMillis()
-            + settings.members().size() * settings.rotationPerHost().toMillis()
-            + 4 * settings.lease().toMillis()
-            + 1_000;
-    assertTrue(recoveryMillis < boundMillis, "recovered in " + recoveryMillis + " ms");
-    assertTrue(actsResume());
-    // Exactly one new token, however many hosts noticed the loss.
-    assertEquals(createdBefore + 1, cluster.created.get());
+    throw new AssertionError("never caught the holder holding");
   }
 
   @Test
   void killingANonHolderShouldNotStopTheRing() throws Exception {
-    final int holder = cluster.holder();
-    final int victim = holder == 3 ? 4 : 3;
-    cluster.kill(victim);
-    assertTrue(actsResume());
-    assertEquals(1, cluster.created.get(), "the token was never lost");
+    // The token moves every few milliseconds, so whether the victim held it when it died is
+    // read afterwards from the observer; a victim that did hold it is revived and another tried.
+    for (int attempt = 0; attempt < 10; attempt++) {
+      final long createdBefore = cluster.created.get();
+      final int victim = 2 + attempt % 4;
+      final long killedAt = System.nanoTime();
+      cluster.kill(victim);
+      if (lastHolderBefore(killedAt) == victim) {
+        assertTrue(actsResume());
+        cluster.start(victim, cluster.key);
+        assertTrue(LoopbackCluster.await(RECOVERY, () -> cluster.agent(victim).status().quorum()));
+        continue;
+      }
+      assertTrue(actsResume());
+      assertEquals(createdBefore, cluster.created.get(), "the token was never lost");
+      return;
+    }
+    throw new AssertionError("every victim happened to hold the token");
   }
 
   @Test
