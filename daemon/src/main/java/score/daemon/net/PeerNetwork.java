@@ -52,6 +52,9 @@ public final class PeerNetwork implements AutoCloseable {
 
   private static final int CONNECT_TIMEOUT_MILLIS = 1_000;
 
+  /** How long {@link #start} keeps trying a port that is still in use. */
+  private static final long BIND_RETRY_NANOS = 10_000_000_000L;
+
   /** Receives every accepted envelope, on the event-loop thread. */
   @FunctionalInterface
   public interface Receiver {
@@ -109,8 +112,21 @@ public final class PeerNetwork implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(pipeline());
-    server = bootstrap.bind(listenAddress).sync().channel();
-    return (InetSocketAddress) server.localAddress();
+    // Right after a restart the old process's connections may still hold the port for a moment:
+    // retry for a while rather than fail the agent.
+    final long deadline = System.nanoTime() + BIND_RETRY_NANOS;
+    while (true) {
+      final ChannelFuture bound = bootstrap.bind(listenAddress).await();
+      if (bound.isSuccess()) {
+        server = bound.channel();
+        return (InetSocketAddress) server.localAddress();
+      }
+      if (!(bound.cause() instanceof java.net.BindException) || System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "cannot listen on " + listenAddress + ": " + bound.cause().getMessage(), bound.cause());
+      }
+      Thread.sleep(200);
+    }
   }
 
   public EventLoop eventLoop() {

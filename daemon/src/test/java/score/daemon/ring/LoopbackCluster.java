@@ -157,10 +157,22 @@ final class LoopbackCluster implements AutoCloseable {
     return true;
   }
 
+  private static final java.util.Random PORTS = new java.util.Random();
+
+  /**
+   * A free port below Linux's ephemeral range (32768-60999), so that no outgoing connection takes
+   * it while a killed agent is down and the restarted agent can bind it again.
+   */
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      final int port = 20_000 + PORTS.nextInt(10_000);
+      try (ServerSocket socket = new ServerSocket(port)) {
+        return socket.getLocalPort();
+      } catch (final IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port in 20000-29999");
   }
 
   @Override
