@@ -45,9 +45,14 @@ final class LoopbackCluster implements AutoCloseable {
     this.mayActUntil = new AtomicLongArray(size + 1);
     this.lastActNanos = new AtomicLongArray(size + 1);
     this.agents = new RingAgent[size + 1];
+    final java.util.Set<Integer> ports = new java.util.HashSet<>();
     for (int host = 1; host <= size; host++) {
       members.add(host);
-      addresses.put(host, new InetSocketAddress("127.0.0.1", freePort()));
+      int port = freePort();
+      while (!ports.add(port)) {
+        port = freePort();
+      }
+      addresses.put(host, new InetSocketAddress("127.0.0.1", port));
       mayActUntil.set(host, Long.MIN_VALUE);
     }
   }
