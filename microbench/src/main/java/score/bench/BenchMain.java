@@ -78,20 +78,20 @@ public final class BenchMain {
     final int flows = FlowTableBenchmark.FLOWS;
     final FlowTable table = new FlowTable(flows, 0);
     table.beginUpdate(1_000);
-    for (int flow = 0; flow < flows; flow++) {
-      table.observe(
-          set.srcIp(flow),
-          set.dstIp(flow),
-          set.protocol(flow),
-          set.srcPort(flow),
-          set.dstPort(flow),
-          1_500,
-          1,
-          0);
-      if (flow == 0 || set.srcIp(flow) != set.srcIp(flow - 1)) {
-        table.observeSourceMac(set.srcIp(flow), 0x0200_0000_0000L | flow);
-      }
-    }
+    set.fill(
+        flows,
+        new FlowSet.Filler() {
+          @Override
+          public void flow(
+              final int src, final int dst, final int protocol, final int sport, final int dport) {
+            table.observe(src, dst, protocol, sport, dport, 1_500, 1, 0);
+          }
+
+          @Override
+          public void sourceMac(final int ip, final long mac) {
+            table.observeSourceMac(ip, mac);
+          }
+        });
     table.endUpdate();
     return GraphLayout.parseInstance(table).totalSize() / (double) flows;
   }
@@ -99,21 +99,20 @@ public final class BenchMain {
   private static double baselineBytesPerFlow(final FlowSet set) {
     final int flows = FlowTableBenchmark.FLOWS;
     final PaperFlowTable table = new PaperFlowTable();
-    for (int flow = 0; flow < flows; flow++) {
-      table.observe(
-          set.srcIp(flow),
-          set.dstIp(flow),
-          set.protocol(flow),
-          set.srcPort(flow),
-          set.dstPort(flow),
-          1_500,
-          1,
-          0,
-          1_000);
-      if (flow == 0 || set.srcIp(flow) != set.srcIp(flow - 1)) {
-        table.observeSourceMac(set.srcIp(flow), 0x0200_0000_0000L | flow);
-      }
-    }
+    set.fill(
+        flows,
+        new FlowSet.Filler() {
+          @Override
+          public void flow(
+              final int src, final int dst, final int protocol, final int sport, final int dport) {
+            table.observe(src, dst, protocol, sport, dport, 1_500, 1, 0, 1_000);
+          }
+
+          @Override
+          public void sourceMac(final int ip, final long mac) {
+            table.observeSourceMac(ip, mac);
+          }
+        });
     if (table.size() != flows) {
       throw new IllegalStateException("baseline holds " + table.size() + " flows");
     }

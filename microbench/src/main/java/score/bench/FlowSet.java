@@ -30,4 +30,21 @@ enum FlowSet {
   int dstPort(final int flow) {
     return 80 + (flow / 50_000);
   }
+
+  /** Receives the flows of a set, and the MAC of each new source IP. */
+  interface Filler {
+    void flow(int srcIp, int dstIp, int protocol, int srcPort, int dstPort);
+
+    void sourceMac(int ip, long mac);
+  }
+
+  /** Hands the first {@code flows} flows of this set to {@code filler}, in order. */
+  void fill(final int flows, final Filler filler) {
+    for (int flow = 0; flow < flows; flow++) {
+      filler.flow(srcIp(flow), dstIp(flow), protocol(flow), srcPort(flow), dstPort(flow));
+      if (flow == 0 || srcIp(flow) != srcIp(flow - 1)) {
+        filler.sourceMac(srcIp(flow), 0x0200_0000_0000L | flow);
+      }
+    }
+  }
 }
