@@ -157,8 +157,9 @@ public final class BenchMain {
     final score.protocol.Token big = TokenCodecBenchmark.token(TokenCodecBenchmark.VMS);
     final double bytesPerVm =
         (big.payloadBytes() - score.protocol.Token.HEADER_BYTES) / (double) big.vmCount();
-    final TokenHop.Result hop = TokenHop.measure(big, 2_000);
-    final TokenHop.Result smallHop = TokenHop.measure(TokenCodecBenchmark.token(16 * 20), 5_000);
+    final TokenHop.Result hop = TokenHop.measure(big, 10_000, 5_000);
+    final TokenHop.Result smallHop =
+        TokenHop.measure(TokenCodecBenchmark.token(16 * 20), 10_000, 5_000);
     System.out.printf(
         Locale.ROOT,
         "token of %d VMs: %.1f bytes per VM + %d-byte header; encode+decode %.0f us (as an"

@@ -15,14 +15,16 @@ import score.protocol.Token;
 /**
  * Handover latency on loopback: host 1 sends the token to host 2 through the agent's {@link
  * PeerNetwork} (TCP, authenticated frames), host 2 acknowledges, and the time from send to
- * acknowledgement is one hop. Returns the percentiles in microseconds.
+ * acknowledgement is one hop. Returns the percentiles in microseconds. The warm-up hops run on the
+ * same connections first, so the figures are those of an agent that has run for a while (JIT
+ * compiled, heap sized), not of its first seconds.
  */
 final class TokenHop {
   private TokenHop() {}
 
   record Result(int hops, double p50Micros, double p99Micros, double maxMicros) {}
 
-  static Result measure(final Token token, final int hops) throws Exception {
+  static Result measure(final Token token, final int warmupHops, final int hops) throws Exception {
     final ClusterKey key = ClusterKey.generate();
     final AtomicReference<CompletableFuture<Long>> pending = new AtomicReference<>();
     final PeerNetwork[] holder = new PeerNetwork[2];
@@ -60,8 +62,7 @@ final class TokenHop {
       holder[0].start();
       holder[1].start();
       final long[] nanos = new long[hops];
-      final int warmup = Math.max(200, hops / 5);
-      for (int hop = -warmup; hop < hops; hop++) {
+      for (int hop = -warmupHops; hop < hops; hop++) {
         final CompletableFuture<Long> acked = new CompletableFuture<>();
         pending.set(acked);
         final long sent = System.nanoTime();
