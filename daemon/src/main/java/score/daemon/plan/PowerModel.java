@@ -13,7 +13,7 @@ package score.daemon.plan;
  */
 public record PowerModel(Power idle, Power dynamicAtReference, BitRate reference, double exponent) {
   public static final PowerModel DEFAULT =
-      new PowerModel(Power.ofWatts(1), Power.ofWatts(4), BitRate.ofMbps(1000), 2);
+      new PowerModel(Power.ofWatts(2), Power.ofWatts(2), BitRate.ofMbps(1000), 2);
 
   public PowerModel {
     if (reference.bitsPerSecond() <= 0) {

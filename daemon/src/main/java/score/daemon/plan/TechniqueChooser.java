@@ -134,7 +134,9 @@ public final class TechniqueChooser {
         eligible++;
       }
     }
-    grid = Math.max(grid, 1);
+    if (grid == 0) {
+      grid = Math.max(span, 1); // every eligible tx is 0: one cell, nothing to floor
+    }
     final boolean exact = span / grid <= GRID_CELLS;
     if (!exact) {
       grid = (span + GRID_CELLS - 1) / GRID_CELLS;
