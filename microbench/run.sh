@@ -4,10 +4,11 @@
 #   ovs-parse      parsing a recorded ovs-ofctl dump of 100,000 flow lines (JMH)
 #   ovs-poll-cpu   agent CPU for polling 10,000 flows each second on a real OVS bridge (root)
 #   token          token size, encode+decode time, and handover latency between two agents
+#   planner        single-VM migration plans per second; pre/post-copy choice for 64 VMs (JMH)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 name=${1:-}
-[[ -n $name ]] || { sed -n '2,7p' "$0" >&2; exit 2; }
+[[ -n $name ]] || { sed -n '2,8p' "$0" >&2; exit 2; }
 shift
 if [[ $name == ovs-poll-cpu ]]; then
   deploy/setup-host.sh >&2

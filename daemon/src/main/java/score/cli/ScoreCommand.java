@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "score 0.1.0",
     description = "S-CORE: network-aware live migration of VMs.",
-    subcommands = {AgentCommand.class, FlowsCommand.class, StatusCommand.class, TokenCommand.class})
+    subcommands = {
+      AgentCommand.class,
+      FlowsCommand.class,
+      PlanCommand.class,
+      StatusCommand.class,
+      TokenCommand.class
+    })
 public final class ScoreCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

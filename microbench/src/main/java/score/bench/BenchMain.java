@@ -28,6 +28,7 @@ public final class BenchMain {
       case "ovs-parse" ->
           ovsParse(args.length > 1 ? args[1] : "microbench/data/ovs-dump-100000.txt.gz");
       case "token" -> token();
+      case "planner" -> planner();
       case "ovs-poll-cpu" -> PollCpu.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       default -> usage();
     }
@@ -35,7 +36,8 @@ public final class BenchMain {
 
   private static void usage() {
     System.err.println(
-        "usage: microbench/run.sh flowtable | ovs-parse [DUMP.gz] | ovs-poll-cpu | token");
+        "usage: microbench/run.sh flowtable | ovs-parse [DUMP.gz] | ovs-poll-cpu | token |"
+            + " planner");
     System.exit(2);
   }
 
@@ -186,6 +188,32 @@ public final class BenchMain {
         hop.p50Micros(),
         hop.p99Micros(),
         smallHop.p99Micros());
+  }
+
+  private static void planner() throws RunnerException {
+    final Collection<RunResult> results =
+        new Runner(options(PlannerBenchmark.class.getSimpleName()).build()).run();
+    final double plans = score(results, "plan");
+    final double evacuate = score(results, "evacuate64");
+    final score.daemon.plan.TechniqueChoice choice =
+        score.daemon.plan.TechniqueChooser.choose(PlannerBenchmark.evacuation(2));
+    System.out.printf(
+        Locale.ROOT,
+        "planner: %.3g least-bandwidth plans/s; technique choice for %d VMs %.3f ms (%s, within"
+            + " %.3f Mbps of optimal)%n",
+        plans,
+        PlannerBenchmark.VMS,
+        evacuate,
+        choice.method(),
+        choice.errorBoundBitsPerSecond() / 1e6);
+    System.out.printf(
+        Locale.ROOT,
+        "{\"plansPerSecond\":%.0f,\"evacuate64Millis\":%.3f,\"evacuateMethod\":\"%s\","
+            + "\"evacuateBoundMbps\":%.3f}%n",
+        plans,
+        evacuate,
+        choice.method(),
+        choice.errorBoundBitsPerSecond() / 1e6);
   }
 
   private static ChainedOptionsBuilder options(final String benchmark) {
