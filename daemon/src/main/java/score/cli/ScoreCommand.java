@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       FlowsCommand.class,
       PlanCommand.class,
       StatusCommand.class,
-      TokenCommand.class
+      TokenCommand.class,
+      SimulateCommand.class
     })
 public final class ScoreCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
