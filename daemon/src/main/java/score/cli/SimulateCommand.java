@@ -63,7 +63,8 @@ public final class SimulateCommand implements Runnable {
   @Option(
       names = "--vms-per-host",
       defaultValue = "8",
-      description = "VMs per host when no placement is given (default: ${DEFAULT-VALUE}).")
+      description =
+          "VMs per host when no placement is given (default: ${DEFAULT-VALUE}, at most --slots).")
   int vmsPerHost;
 
   @Option(
@@ -390,6 +391,10 @@ public final class SimulateCommand implements Runnable {
   private void validate() {
     if (slots < 1) {
       throw CommandFailure.badInput("--slots must be at least 1, got " + slots);
+    }
+    if (!spec.commandLine().getParseResult().hasMatchedOption("--vms-per-host")) {
+      // The default fills half of the paper's 16 slots; never more than the slots given.
+      vmsPerHost = Math.min(vmsPerHost, slots);
     }
     if (vmsPerHost < 1 || vmsPerHost > slots) {
       throw CommandFailure.badInput(

@@ -55,7 +55,7 @@ final class GeneticSearch {
         final Individual a = tournament(population, random);
         final Individual b = tournament(population, random);
         final Allocation child = crossover(a.allocation(), b.allocation(), random);
-        mutate(child, random, Math.max(1, traffic.vms() / 100));
+        mutate(child, random, Math.max(2, traffic.vms() / 50));
         next[i] = polish(child);
       }
       population = next;
@@ -64,8 +64,11 @@ final class GeneticSearch {
     return population[0].allocation();
   }
 
+  /** Up to this many VMs children are polished with swaps too; beyond, moves only (cost). */
+  private static final int SWAP_POLISH_MAX_VMS = 5_000;
+
   private Individual polish(final Allocation allocation) {
-    localSearch.improve(allocation, 3, false);
+    localSearch.improve(allocation, 5, traffic.vms() <= SWAP_POLISH_MAX_VMS);
     return new Individual(allocation, OverallCost.of(traffic, allocation, topology, weights));
   }
 
@@ -96,9 +99,20 @@ final class GeneticSearch {
     return child;
   }
 
+  /**
+   * Half the steps move a VM next to a random neighbour, half exchange two random VMs (which is how
+   * a full data centre changes at all).
+   */
   private void mutate(final Allocation allocation, final SplittableRandom random, final int moves) {
     for (int m = 0; m < moves; m++) {
       final int vm = random.nextInt(traffic.vms());
+      if (random.nextBoolean()) {
+        final int other = random.nextInt(traffic.vms());
+        if (allocation.hostOf(other) != allocation.hostOf(vm) && allocation.swapFits(vm, other)) {
+          allocation.swap(vm, other);
+        }
+        continue;
+      }
       final int degree = traffic.degree(vm);
       if (degree == 0) {
         continue;

@@ -4,14 +4,16 @@ package score.daemon.sim;
  * The traffic generator's parameters; {@link #DEFAULTS} follows the measurement studies S-CORE
  * cites (see {@link TrafficGenerator} and the README for sources).
  *
- * @param inRackPeersMean correspondents of an ordinary VM inside its rack (Poisson mean; Kandula et
- *     al., IMC 2009: median 2)
- * @param outsidePeersMean correspondents outside its rack (median 4 in the same study)
+ * @param inRackPeersMean correspondents an ordinary VM picks inside its rack (Poisson mean); as its
+ *     peers pick it too, a VM ends with about twice as many, matching the median of 2 (Kandula et
+ *     al., IMC 2009)
+ * @param outsidePeersMean correspondents it picks outside its rack (ends near the median of 4 of
+ *     the same study)
  * @param busyFraction share of VMs that are "busy" talkers
  * @param busyWholeRackShare of the busy ones, the share that talk to their whole rack; the rest
  *     talk to 1-10 % of the VMs outside it (same study)
  * @param busyOutsideCap the most outside correspondents one busy VM gets (keeps very large data
- *     centres tractable; 1-10 % of 20,480 VMs is at most 2,048)
+ *     centres tractable, and the busy VMs from inflating everyone's median)
  * @param sameGroupShare share of outside correspondents drawn from the VM's own aggregation group
  * @param hotRackFraction share of racks that are hot spots (S-CORE Fig. 2a; Kandula et al., HotNets
  *     2009: a few ToRs carry most of the load)
@@ -33,7 +35,7 @@ public record TrafficProfile(
     double medianBytesPerSecond,
     double rateSigma) {
   public static final TrafficProfile DEFAULTS =
-      new TrafficProfile(2, 4, 0.02, 0.5, 1_000, 0.5, 0.05, 0.25, 3, 125_000, 1.5);
+      new TrafficProfile(1, 2, 0.005, 0.5, 500, 0.5, 0.05, 0.25, 3, 125_000, 1.5);
 
   public TrafficProfile {
     requireFraction("busyFraction", busyFraction);

@@ -1,0 +1,221 @@
+package score.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulateCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void jsonShouldCarryEveryFigureTheIssueNames() throws Exception {
+    final Path csv = dir.resolve("cost.csv");
+    final Path plot = dir.resolve("cost.png");
+    final CliRun run =
+        CliRun.of(
+            "simulate",
+            "--fanout",
+            "4,4,2",
+            "--vms-per-host",
+            "4",
+            "--slots",
+            "8",
+            "--policy",
+            "all",
+            "--rounds",
+            "3",
+            "--seed",
+            "5",
+            "--json",
+            "--csv",
+            csv.toString(),
+            "--plot",
+            plot.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    final JsonNode out = JSON.readTree(run.out());
+    for (final String key :
+        new String[] {
+          "hosts",
+          "vms",
+          "policy",
+          "initialCost",
+          "finalCost",
+          "reductionPct",
+          "referenceCost",
+          "referenceReductionPct",
+          "ofReferencePct",
+          "migrations",
+          "rounds",
+          "costPerRound",
+          "wallSeconds"
+        }) {
+      assertTrue(out.has(key), key);
+    }
+    assertEquals(32, out.get("hosts").asInt());
+    assertEquals(128, out.get("vms").asInt());
+    assertEquals("round-robin", out.get("policy").asText());
+    assertEquals(4, out.get("costPerRound").size());
+    assertEquals(4, out.get("runs").size());
+    for (final JsonNode policyRun : out.get("runs")) {
+      assertTrue(policyRun.get("finalCost").asDouble() < out.get("initialCost").asDouble());
+      assertTrue(
+          out.get("referenceCost").asDouble()
+              <= policyRun.get("finalCost").asDouble() * (1 + 1e-12));
+    }
+    assertEquals(1 + 4 * 4, Files.readAllLines(csv).size());
+    assertTrue(Files.size(plot) > 1_000);
+  }
+
+  @Test
+  void filesShouldDriveTheSimulation() throws Exception {
+    final Path placement = dir.resolve("placement.csv");
+    final Path traffic = dir.resolve("traffic.csv");
+    Files.writeString(placement, "vm,host\nweb-1,0\nweb-2,1\ndb,2\n# cache comes later\ncache,3\n");
+    Files.writeString(
+        traffic,
+        "src_vm,dst_vm,bytes_per_second\nweb-1,db,1000\ndb,web-1,500\nweb-2,db,800\ncache,web-1,10\n");
+    final CliRun run =
+        CliRun.of(
+            "simulate",
+            "--fanout",
+            "2,2",
+            "--slots",
+            "2",
+            "--placement",
+            placement.toString(),
+            "--traffic",
+            traffic.toString(),
+            "--rounds",
+            "2",
+            "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    final JsonNode out = JSON.readTree(run.out());
+    assertEquals(4, out.get("vms").asInt());
+    // Small enough for exhaustive search: the reference is the optimum.
+    assertEquals("exact", out.get("referenceMethod").asText());
+    assertTrue(out.get("finalCost").asDouble() < out.get("initialCost").asDouble());
+  }
+
+  @Test
+  void badInputShouldNameFileLineAndReasonWithExitCode2() throws Exception {
+    final Path placement = dir.resolve("p.csv");
+    final Path traffic = dir.resolve("t.csv");
+    Files.writeString(placement, "a,0\nb,0\nc,0\n");
+    Files.writeString(traffic, "a,b,10\n");
+    expectBadInput(
+        "p.csv:3: host 0 is overfilled",
+        "simulate",
+        "--fanout",
+        "2,2",
+        "--slots",
+        "2",
+        "--placement",
+        placement.toString(),
+        "--traffic",
+        traffic.toString());
+
+    Files.writeString(placement, "a,0\nb,1\n");
+    Files.writeString(traffic, "a,b,10\nb,zed,5\n");
+    expectBadInput(
+        "t.csv:2: unknown VM zed",
+        "simulate",
+        "--fanout",
+        "2,2",
+        "--slots",
+        "2",
+        "--placement",
+        placement.toString(),
+        "--traffic",
+        traffic.toString());
+
+    Files.writeString(traffic, "a,b,10\na;b;10\n");
+    expectBadInput(
+        "t.csv:2: expected 3 fields",
+        "simulate",
+        "--fanout",
+        "2,2",
+        "--placement",
+        placement.toString(),
+        "--traffic",
+        traffic.toString());
+
+    Files.writeString(traffic, "a,b,fast\n");
+    expectBadInput(
+        "t.csv:1: rate \"fast\" is not a number",
+        "simulate",
+        "--fanout",
+        "2,2",
+        "--placement",
+        placement.toString(),
+        "--traffic",
+        traffic.toString());
+
+    Files.writeString(placement, "a,0\nb,9\n");
+    expectBadInput(
+        "p.csv:2: host 9 is not in [0, 3]",
+        "simulate",
+        "--fanout",
+        "2,2",
+        "--placement",
+        placement.toString());
+
+    expectBadInput("--fanout 20,0,4", "simulate", "--fanout", "20,0,4");
+    expectBadInput("is not a whole number", "simulate", "--fanout", "20,x");
+    expectBadInput("--vms-per-host must be in", "simulate", "--vms-per-host", "17");
+    expectBadInput("unknown policy", "simulate", "--policy", "fastest");
+    expectBadInput("c_m fraction must be in [0, 1]", "simulate", "--fanout", "2,2", "--cm", "2");
+    expectBadInput(
+        "cannot read", "simulate", "--fanout", "2,2", "--traffic", dir.resolve("none").toString());
+  }
+
+  @Test
+  void aTopologyFileShouldGiveLevelsByName() throws Exception {
+    final Path topology = dir.resolve("topology.txt");
+    Files.writeString(
+        topology, "# host tor agg\nh1 tor1 agg1\nh2 tor1 agg1\nh3 tor2 agg1\nh4 tor3 agg2\n");
+    final Path placement = dir.resolve("p.csv");
+    Files.writeString(placement, "a,h1\nb,h4\nc,h3\n");
+    final Path traffic = dir.resolve("t.csv");
+    Files.writeString(traffic, "a,b,100\n");
+    final CliRun run =
+        CliRun.of(
+            "simulate",
+            "--topology",
+            topology.toString(),
+            "--slots",
+            "2",
+            "--placement",
+            placement.toString(),
+            "--traffic",
+            traffic.toString(),
+            "--rounds",
+            "1",
+            "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    final JsonNode out = JSON.readTree(run.out());
+    // a and b meet at the root (level 3): 2·100·(1 + e + e^3).
+    assertEquals(2 * 100 * (1 + Math.E + Math.exp(3)), out.get("initialCost").asDouble(), 1e-6);
+    assertEquals(0, out.get("finalCost").asDouble(), 1e-9);
+
+    Files.writeString(topology, "h1 tor1 agg1\nh2 tor1\n");
+    expectBadInput(
+        "topology.txt:2: host h2 has 1 switch levels",
+        "simulate",
+        "--topology",
+        topology.toString());
+  }
+
+  private static void expectBadInput(final String message, final String... args) {
+    final CliRun run = CliRun.of(args);
+    assertEquals(2, run.exitCode(), run.out() + run.err());
+    assertTrue(run.err().contains(message), "expected \"" + message + "\" in: " + run.err());
+  }
+}
