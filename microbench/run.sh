@@ -5,10 +5,11 @@
 #   ovs-poll-cpu   agent CPU for polling 10,000 flows each second on a real OVS bridge (root)
 #   token          token size, encode+decode time, and handover latency between two agents
 #   planner        single-VM migration plans per second; pre/post-copy choice for 64 VMs (JMH)
+#   simulate       simulator: one load-aware round on the paper's set-up; 100,000 hosts, 3 rounds
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 name=${1:-}
-[[ -n $name ]] || { sed -n '2,8p' "$0" >&2; exit 2; }
+[[ -n $name ]] || { sed -n '2,9p' "$0" >&2; exit 2; }
 shift
 if [[ $name == ovs-poll-cpu ]]; then
   deploy/setup-host.sh >&2
@@ -18,4 +19,7 @@ if [[ ! -f $jar ]] || [[ -n $(find flowtable daemon microbench -name '*.java' -n
   mvn -B -ntp -q package -DskipTests -pl microbench -am >&2
 fi
 # JOL walks object graphs; allow it to attach to read exact object sizes.
-exec java -Xmx12g -Djdk.attach.allowAttachSelf=true -jar "$jar" "$name" "$@"
+heap=12g
+# The simulator's scale target is 8 GiB of heap: run it inside that.
+[[ $name == simulate ]] && heap=8g
+exec java -Xmx$heap -Djdk.attach.allowAttachSelf=true -jar "$jar" "$name" "$@"

@@ -125,8 +125,9 @@ public final class SimulateCommand implements Runnable {
       names = "--reference",
       defaultValue = "genetic",
       description =
-          "genetic (memetic GA plus local search) or local (local search only, for very large"
-              + " data centres); small instances are always solved exactly (default: ${DEFAULT-VALUE}).")
+          "genetic (local search, then a memetic GA), local (local search only) or none (no"
+              + " reference: for timing very large data centres; reference figures are null);"
+              + " small instances are always solved exactly (default: ${DEFAULT-VALUE}).")
   String referenceEffort;
 
   @Option(names = "--csv", description = "Write cost per round per policy to this CSV file.")
@@ -140,7 +141,7 @@ public final class SimulateCommand implements Runnable {
       String policy,
       double finalCost,
       double reductionPct,
-      double ofReferencePct,
+      Double ofReferencePct,
       int migrations,
       double[] costPerRound,
       int[] migrationsPerRound,
@@ -155,9 +156,9 @@ public final class SimulateCommand implements Runnable {
       double initialCost,
       double finalCost,
       double reductionPct,
-      double referenceCost,
-      double referenceReductionPct,
-      double ofReferencePct,
+      Double referenceCost,
+      Double referenceReductionPct,
+      Double ofReferencePct,
       String referenceMethod,
       int migrations,
       int rounds,
@@ -235,14 +236,20 @@ public final class SimulateCommand implements Runnable {
       seconds.add((System.nanoTime() - runStarted) / 1e9);
     }
     final Reference.Result reference =
-        new Reference(topology, weights, traffic)
-            .compute(
-                initial,
-                referenceEffort.equals("local") ? Reference.Effort.LOCAL : Reference.Effort.GENETIC,
-                seed,
-                runs.stream().map(Simulator.Run::finalAllocation).toArray(Allocation[]::new));
+        referenceEffort.equals("none")
+            ? null
+            : new Reference(topology, weights, traffic)
+                .compute(
+                    initial,
+                    referenceEffort.equals("local")
+                        ? Reference.Effort.LOCAL
+                        : Reference.Effort.GENETIC,
+                    seed,
+                    runs.stream().map(Simulator.Run::finalAllocation).toArray(Allocation[]::new));
     final double initialCost = runs.get(0).costPerRound()[0];
-    final double referenceReduction = reductionPct(initialCost, reference.cost());
+    final Double referenceCost = reference == null ? null : reference.cost();
+    final Double referenceReduction =
+        reference == null ? null : reductionPct(initialCost, reference.cost());
     final List<PolicyRun> policyRuns = new ArrayList<>();
     for (int i = 0; i < runs.size(); i++) {
       final Simulator.Run run = runs.get(i);
@@ -252,13 +259,15 @@ public final class SimulateCommand implements Runnable {
               name(run.policy()),
               run.finalCost(),
               reduction,
-              referenceReduction > 0 ? 100 * reduction / referenceReduction : 100,
+              referenceReduction == null
+                  ? null
+                  : referenceReduction > 0 ? 100 * reduction / referenceReduction : 100,
               run.migrations(),
               run.costPerRound(),
               run.migrationsPerRound(),
               seconds.get(i)));
     }
-    writeFiles(policyRuns, reference.cost());
+    writeFiles(policyRuns, referenceCost);
     final PolicyRun first = policyRuns.get(0);
     final Output output =
         new Output(
@@ -269,10 +278,10 @@ public final class SimulateCommand implements Runnable {
             initialCost,
             first.finalCost(),
             first.reductionPct(),
-            reference.cost(),
+            referenceCost,
             referenceReduction,
             first.ofReferencePct(),
-            reference.method(),
+            reference == null ? "none" : reference.method(),
             first.migrations(),
             rounds,
             first.costPerRound(),
@@ -296,21 +305,25 @@ public final class SimulateCommand implements Runnable {
         output.vms(),
         output.pairs(),
         output.initialCost());
-    out.printf(
-        Locale.ROOT,
-        "reference (%s): cost %.4g, %.1f %% lower%n",
-        output.referenceMethod(),
-        output.referenceCost(),
-        output.referenceReductionPct());
+    if (output.referenceCost() != null) {
+      out.printf(
+          Locale.ROOT,
+          "reference (%s): cost %.4g, %.1f %% lower%n",
+          output.referenceMethod(),
+          output.referenceCost(),
+          output.referenceReductionPct());
+    }
     for (final PolicyRun run : output.runs()) {
       out.printf(
           Locale.ROOT,
-          "%-12s final cost %.4g, %.1f %% lower (%.1f %% of the reference's reduction), %d"
+          "%-12s final cost %.4g, %.1f %% lower (%s of the reference's reduction), %d"
               + " migrations in %d rounds, %.2f s%n",
           run.policy(),
           run.finalCost(),
           run.reductionPct(),
-          run.ofReferencePct(),
+          run.ofReferencePct() == null
+              ? "no reference"
+              : String.format(Locale.ROOT, "%.1f %%", run.ofReferencePct()),
           run.migrations(),
           output.rounds(),
           run.seconds());
@@ -318,7 +331,7 @@ public final class SimulateCommand implements Runnable {
     out.flush();
   }
 
-  private void writeFiles(final List<PolicyRun> runs, final double referenceCost) {
+  private void writeFiles(final List<PolicyRun> runs, final Double referenceCost) {
     if (csvOut != null) {
       final StringBuilder csv = new StringBuilder("policy,round,cost,migrations,reference_cost\n");
       for (final PolicyRun run : runs) {
@@ -331,7 +344,7 @@ public final class SimulateCommand implements Runnable {
                   round,
                   run.costPerRound()[round],
                   round == 0 ? 0 : run.migrationsPerRound()[round - 1],
-                  referenceCost));
+                  referenceCost == null ? Double.NaN : referenceCost));
         }
       }
       try {
@@ -403,8 +416,9 @@ public final class SimulateCommand implements Runnable {
     if (rounds < 1 || rounds > 10_000) {
       throw CommandFailure.badInput("--rounds must be in [1, 10000], got " + rounds);
     }
-    if (!referenceEffort.equals("genetic") && !referenceEffort.equals("local")) {
-      throw CommandFailure.badInput("--reference must be genetic or local, got " + referenceEffort);
+    if (!List.of("genetic", "local", "none").contains(referenceEffort)) {
+      throw CommandFailure.badInput(
+          "--reference must be genetic, local or none, got " + referenceEffort);
     }
     if (topologyFile != null && spec.commandLine().getParseResult().hasMatchedOption("--fanout")) {
       throw CommandFailure.badInput("give --fanout or --topology, not both");

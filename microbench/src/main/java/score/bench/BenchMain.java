@@ -29,6 +29,7 @@ public final class BenchMain {
           ovsParse(args.length > 1 ? args[1] : "microbench/data/ovs-dump-100000.txt.gz");
       case "token" -> token();
       case "planner" -> planner();
+      case "simulate" -> SimulateScale.run();
       case "ovs-poll-cpu" -> PollCpu.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       default -> usage();
     }
@@ -37,7 +38,7 @@ public final class BenchMain {
   private static void usage() {
     System.err.println(
         "usage: microbench/run.sh flowtable | ovs-parse [DUMP.gz] | ovs-poll-cpu | token |"
-            + " planner");
+            + " planner | simulate");
     System.exit(2);
   }
 

@@ -13,7 +13,7 @@ public final class CostPlot {
   private CostPlot() {}
 
   public static void write(
-      final Path png, final Map<String, double[]> costPerRound, final double referenceCost)
+      final Path png, final Map<String, double[]> costPerRound, final Double referenceCost)
       throws IOException {
     final XYChart chart =
         new XYChartBuilder()
@@ -33,12 +33,14 @@ public final class CostPlot {
       rounds = Math.max(rounds, costs.length - 1);
       chart.addSeries(entry.getKey(), x, costs).setMarker(SeriesMarkers.CIRCLE);
     }
-    chart
-        .addSeries(
-            "reference",
-            new double[] {0, Math.max(1, rounds)},
-            new double[] {referenceCost, referenceCost})
-        .setMarker(SeriesMarkers.NONE);
+    if (referenceCost != null) {
+      chart
+          .addSeries(
+              "reference",
+              new double[] {0, Math.max(1, rounds)},
+              new double[] {referenceCost, referenceCost})
+          .setMarker(SeriesMarkers.NONE);
+    }
     String name = png.toString();
     if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
       name = name.substring(0, name.length() - 4);
