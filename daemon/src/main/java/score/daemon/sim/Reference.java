@@ -79,7 +79,7 @@ public final class Reference {
       if (effort == Effort.GENETIC) {
         final Result genetic = genetic(best.allocation(), 6, 4, seed);
         if (genetic.cost() < best.cost()) {
-          best = new Result(genetic.allocation(), genetic.cost(), "local search, then genetic");
+          best = new Result(genetic.allocation(), genetic.cost(), "genetic after local search");
         }
       }
     }
@@ -88,9 +88,7 @@ public final class Reference {
       if (polished.cost() < best.cost()) {
         best =
             new Result(
-                polished.allocation(),
-                polished.cost(),
-                "local search from a policy's result (" + best.method() + " came second)");
+                polished.allocation(), polished.cost(), "local search from a policy's result");
       }
     }
     return best;

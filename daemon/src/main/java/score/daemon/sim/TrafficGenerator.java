@@ -8,7 +8,8 @@ import score.daemon.decision.Topology;
  * builds its own generator on (section IV-A; {@link TrafficProfile} names each parameter's source):
  * an ordinary VM talks to a few VMs in its rack and a few outside it, a small share of busy VMs
  * talk to their whole rack or to 1-10 % of the VMs outside it, pair rates are heavy-tailed
- * (log-normal), and a few racks are hot spots that draw more correspondents and more traffic.
+ * (log-normal), and a few pairs of racks are hot spots: their VMs favour each other as outside
+ * correspondents, at a higher rate (the few bright entries of a ToR traffic matrix, Fig. 2a).
  *
  * <p>"Rack" and "outside" refer to the initial allocation, as the studies describe servers where
  * they stand; that is what leaves room for migration to lower the cost. The same seed and inputs
@@ -27,12 +28,18 @@ public final class TrafficGenerator {
     final int vms = allocation.vms();
     final VmsByRack byRack = new VmsByRack(topology, allocation);
     final int racks = byRack.racks();
-    final int[] hotRacks =
-        new int[Math.max(1, (int) Math.round(racks * profile.hotRackFraction()))];
-    final boolean[] hot = new boolean[racks];
-    for (int i = 0; i < hotRacks.length; i++) {
-      hotRacks[i] = random.nextInt(racks);
-      hot[hotRacks[i]] = profile.hotRackFraction() > 0;
+    // Hot spots are rack pairs (a few entries of the ToR traffic matrix stand out, Fig. 2a): each
+    // hot rack gets one partner rack its VMs' outside correspondents favour.
+    final int[] hotPartner = new int[racks];
+    java.util.Arrays.fill(hotPartner, -1);
+    final int hotPairs = racks < 2 ? 0 : (int) Math.round(racks * profile.hotRackFraction() / 2);
+    for (int pair = 0; pair < hotPairs; pair++) {
+      final int a = random.nextInt(racks);
+      final int b = random.nextInt(racks);
+      if (a != b && hotPartner[a] < 0 && hotPartner[b] < 0) {
+        hotPartner[a] = b;
+        hotPartner[b] = a;
+      }
     }
     final TrafficMatrix.Builder builder = new TrafficMatrix.Builder(vms);
     for (int vm = 0; vm < vms; vm++) {
@@ -40,13 +47,12 @@ public final class TrafficGenerator {
       final boolean busy = random.nextDouble() < profile.busyFraction();
       if (busy && random.nextDouble() < profile.busyWholeRackShare()) {
         for (int k = 0; k < byRack.size(rack); k++) {
-          addPair(builder, random, vm, byRack.vm(rack, k), hot[rack]);
+          addPair(builder, random, vm, byRack.vm(rack, k), false);
         }
       } else {
         final int inRack = poisson(random, profile.inRackPeersMean());
         for (int k = 0; k < inRack && byRack.size(rack) > 1; k++) {
-          addPair(
-              builder, random, vm, byRack.vm(rack, random.nextInt(byRack.size(rack))), hot[rack]);
+          addPair(builder, random, vm, byRack.vm(rack, random.nextInt(byRack.size(rack))), false);
         }
       }
       final int outside =
@@ -57,16 +63,13 @@ public final class TrafficGenerator {
                       Math.round(vms * (0.01 + 0.09 * random.nextDouble())))
               : poisson(random, profile.outsidePeersMean());
       for (int k = 0; k < outside && racks > 1; k++) {
-        final int peerRack = outsideRack(random, topology, byRack, rack, hotRacks);
+        final boolean hot = hotPartner[rack] >= 0 && random.nextDouble() < profile.hotRackShare();
+        final int peerRack = hot ? hotPartner[rack] : outsideRack(random, byRack, rack);
         if (byRack.size(peerRack) == 0) {
           continue;
         }
         addPair(
-            builder,
-            random,
-            vm,
-            byRack.vm(peerRack, random.nextInt(byRack.size(peerRack))),
-            hot[rack] || hot[peerRack]);
+            builder, random, vm, byRack.vm(peerRack, random.nextInt(byRack.size(peerRack))), hot);
       }
     }
     return builder.build();
@@ -88,25 +91,14 @@ public final class TrafficGenerator {
     builder.add(vm, peer, rate);
   }
 
-  /** A rack other than {@code rack}: a hot one, one of the same aggregation group, or any. */
-  private int outsideRack(
-      final SplittableRandom random,
-      final Topology topology,
-      final VmsByRack byRack,
-      final int rack,
-      final int[] hotRacks) {
+  /** A rack other than {@code rack}: one of the same aggregation group, or any. */
+  private int outsideRack(final SplittableRandom random, final VmsByRack byRack, final int rack) {
     final int racks = byRack.racks();
     for (int attempt = 0; attempt < 8; attempt++) {
-      final double draw = random.nextDouble();
-      final int candidate;
-      if (draw < profile.hotRackShare()) {
-        candidate = hotRacks[random.nextInt(hotRacks.length)];
-      } else if (draw
-          < profile.hotRackShare() + (1 - profile.hotRackShare()) * profile.sameGroupShare()) {
-        candidate = byRack.randomRackInGroupOf(random, rack);
-      } else {
-        candidate = random.nextInt(racks);
-      }
+      final int candidate =
+          random.nextDouble() < profile.sameGroupShare()
+              ? byRack.randomRackInGroupOf(random, rack)
+              : random.nextInt(racks);
       if (candidate != rack) {
         return candidate;
       }

@@ -12,8 +12,8 @@ import score.protocol.TokenPolicy;
 /**
  * The paper's set-up (2,560 hosts in 128 racks of 20, 16 slots, 8 VMs per host, weights e^0, e^1,
  * e^3, e^5, c_m = 0) with the generator's defaults: every policy lowers the cost within 5 rounds
- * and none beats the reference. How close each comes to the reference is printed and recorded in
- * the README.
+ * and none beats the reference; load-aware and distributed reach 90 % of the reference's reduction
+ * and global 95 % (the issue's targets; deterministic for the seed, no timing involved).
  */
 class PaperSetupTest {
   @Test
@@ -53,6 +53,12 @@ class PaperSetupTest {
           100 * referenceReduction);
       assertTrue(reduction > 0.25, run.policy() + " lowered the cost by only " + reduction);
       assertTrue(reference.cost() <= run.finalCost(), run.policy() + " beat the reference");
+      final double target = run.policy() == TokenPolicy.GLOBAL ? 0.95 : 0.90;
+      if (run.policy() != TokenPolicy.ROUND_ROBIN) {
+        assertTrue(
+            reduction >= target * referenceReduction,
+            run.policy() + " reached only " + reduction / referenceReduction + " of the reference");
+      }
     }
   }
 }
