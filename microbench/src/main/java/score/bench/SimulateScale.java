@@ -86,14 +86,7 @@ final class SimulateScale {
       Topology topology, Allocation allocation, TrafficMatrix traffic, Simulator simulator) {
     static Setup of(
         final Topology topology, final int vmsPerHost, final int slots, final long seed) {
-      final int[] hostOf = new int[topology.hosts() * vmsPerHost];
-      for (int vm = 0; vm < hostOf.length; vm++) {
-        hostOf[vm] = vm / vmsPerHost;
-      }
-      final long[] memory = new long[hostOf.length];
-      Arrays.fill(memory, GIB);
-      final Allocation allocation =
-          new Allocation(topology.hosts(), slots, slots * GIB, hostOf, memory);
+      final Allocation allocation = Allocation.filled(topology.hosts(), vmsPerHost, slots, GIB);
       final TrafficMatrix traffic =
           new TrafficGenerator(TrafficProfile.DEFAULTS).generate(topology, allocation, seed);
       return new Setup(

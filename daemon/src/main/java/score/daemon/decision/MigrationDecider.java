@@ -41,6 +41,7 @@ public final class MigrationDecider {
   }
 
   private final CandidateRule rule;
+  private int probes;
 
   public MigrationDecider(final Topology topology, final LinkWeights weights) {
     this(topology, weights, CandidateRule.RACK_AWARE);
@@ -82,45 +83,57 @@ public final class MigrationDecider {
     final int candidates = orderCandidates(currentHost);
     int chosen = Decision.STAY;
     double chosenGain = threshold;
-    int probed = 0;
+    probes = 0;
     for (int c = 0; c < candidates; c++) {
-      final int host = candidateHosts[c];
-      probed++;
-      if (room.freeSlots(host) >= 1 && room.freeMemoryBytes(host) >= memoryBytes) {
-        final double gain = 2 * (costBefore - cost.costOn(host));
-        if (gain > chosenGain) {
-          chosen = host;
-          chosenGain = gain;
-          if (rule == CandidateRule.PAPER) {
-            break;
-          }
-        }
-      } else if (rule == CandidateRule.RACK_AWARE) {
-        // The neighbour's host is full: a host with room under the same top-of-rack switch
-        // saves every link above it.
-        final int rack = topology.rackOf(host);
-        for (int k = 0; k < topology.rackSize(rack); k++) {
-          final int mate = topology.hostInRack(rack, k);
-          if (mate == currentHost) {
-            continue;
-          }
-          probed++;
-          if (room.freeSlots(mate) >= 1 && room.freeMemoryBytes(mate) >= memoryBytes) {
-            final double gain = 2 * (costBefore - cost.costOn(mate));
-            if (gain > chosenGain) {
-              chosen = mate;
-              chosenGain = gain;
-            }
-            break;
-          }
+      final int host = withRoom(candidateHosts[c], currentHost, room, memoryBytes);
+      if (host < 0) {
+        continue;
+      }
+      final double gain = 2 * (costBefore - cost.costOn(host));
+      if (gain > chosenGain) {
+        chosen = host;
+        chosenGain = gain;
+        if (rule == CandidateRule.PAPER) {
+          break;
         }
       }
     }
     if (chosen != Decision.STAY) {
-      return new Decision(vm, currentHost, chosen, costBefore, chosenGain, probed, entryOn(chosen));
+      return new Decision(vm, currentHost, chosen, costBefore, chosenGain, probes, entryOn(chosen));
     }
     return new Decision(
-        vm, currentHost, Decision.STAY, costBefore, 0, probed, entryOn(currentHost));
+        vm, currentHost, Decision.STAY, costBefore, 0, probes, entryOn(currentHost));
+  }
+
+  /**
+   * {@code host} if it has room for u; under {@link CandidateRule#RACK_AWARE}, else the first host
+   * with room under the same top-of-rack switch (it saves every link above the rack); else -1.
+   * Counts each host asked in {@link #probes}.
+   */
+  private int withRoom(
+      final int host, final int currentHost, final HostRoom room, final long memoryBytes) {
+    probes++;
+    if (hasRoom(room, host, memoryBytes)) {
+      return host;
+    }
+    if (rule != CandidateRule.RACK_AWARE) {
+      return -1;
+    }
+    final int rack = topology.rackOf(host);
+    for (int k = 0; k < topology.rackSize(rack); k++) {
+      final int mate = topology.hostInRack(rack, k);
+      if (mate != currentHost && mate != host) {
+        probes++;
+        if (hasRoom(room, mate, memoryBytes)) {
+          return mate;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private static boolean hasRoom(final HostRoom room, final int host, final long memoryBytes) {
+    return room.freeSlots(host) >= 1 && room.freeMemoryBytes(host) >= memoryBytes;
   }
 
   /**

@@ -62,6 +62,21 @@ public final class Allocation implements VmLocator, HostRoom {
     }
   }
 
+  /**
+   * {@code vmsPerHost} VMs of {@code vmMemoryBytes} on every host, filled in host (rack) order: VM
+   * i on host i / vmsPerHost; each host has {@code slots} slots and as many times the VM memory.
+   */
+  public static Allocation filled(
+      final int hosts, final int vmsPerHost, final int slots, final long vmMemoryBytes) {
+    final int[] hostOf = new int[hosts * vmsPerHost];
+    for (int vm = 0; vm < hostOf.length; vm++) {
+      hostOf[vm] = vm / vmsPerHost;
+    }
+    final long[] memory = new long[hostOf.length];
+    java.util.Arrays.fill(memory, vmMemoryBytes);
+    return new Allocation(hosts, slots, slots * vmMemoryBytes, hostOf, memory);
+  }
+
   /** An allocation with no VM placed yet (hosts of unplaced VMs are -1), for exhaustive search. */
   static Allocation empty(
       final int hosts,

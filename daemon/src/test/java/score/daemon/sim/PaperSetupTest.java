@@ -20,13 +20,7 @@ class PaperSetupTest {
   void everyPolicyShouldLowerTheCostAndStayAboveTheReference() {
     final Topology topology = Topology.fanout(20, 16, 4, 2);
     final LinkWeights weights = LinkWeights.paperDefaults(4);
-    final int[] hostOf = new int[topology.hosts() * 8];
-    for (int vm = 0; vm < hostOf.length; vm++) {
-      hostOf[vm] = vm / 8;
-    }
-    final long[] memory = new long[hostOf.length];
-    Arrays.fill(memory, 1L << 30);
-    final Allocation initial = new Allocation(topology.hosts(), 16, 16L << 30, hostOf, memory);
+    final Allocation initial = Allocation.filled(topology.hosts(), 8, 16, 1L << 30);
     final TrafficMatrix traffic =
         new TrafficGenerator(TrafficProfile.DEFAULTS).generate(topology, initial, 1);
     final Simulator simulator = new Simulator(topology, weights, traffic);

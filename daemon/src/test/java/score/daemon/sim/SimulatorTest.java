@@ -51,13 +51,7 @@ class SimulatorTest {
   void aRisingMigrationCostShouldLowerTheReductionAsInFigure2c() {
     final Topology topology = Topology.fanout(20, 16, 4, 2);
     final LinkWeights weights = LinkWeights.paperDefaults(4);
-    final int[] hostOf = new int[topology.hosts() * 8];
-    for (int vm = 0; vm < hostOf.length; vm++) {
-      hostOf[vm] = vm / 8;
-    }
-    final long[] memory = new long[hostOf.length];
-    Arrays.fill(memory, GIB);
-    final Allocation initial = new Allocation(topology.hosts(), 16, 16 * GIB, hostOf, memory);
+    final Allocation initial = Allocation.filled(topology.hosts(), 8, 16, 1L << 30);
     final TrafficMatrix traffic =
         new TrafficGenerator(TrafficProfile.DEFAULTS).generate(topology, initial, 3);
     final Simulator simulator = new Simulator(topology, weights, traffic);
@@ -78,13 +72,7 @@ class SimulatorTest {
   @Test
   void theGeneratorShouldBeSeededAndMatchItsSources() {
     final Topology topology = Topology.fanout(20, 16, 4, 2);
-    final int[] hostOf = new int[topology.hosts() * 8];
-    for (int vm = 0; vm < hostOf.length; vm++) {
-      hostOf[vm] = vm / 8;
-    }
-    final long[] memory = new long[hostOf.length];
-    Arrays.fill(memory, GIB);
-    final Allocation allocation = new Allocation(topology.hosts(), 16, 16 * GIB, hostOf, memory);
+    final Allocation allocation = Allocation.filled(topology.hosts(), 8, 16, 1L << 30);
     final TrafficGenerator generator = new TrafficGenerator(TrafficProfile.DEFAULTS);
     final TrafficMatrix a = generator.generate(topology, allocation, 42);
     final TrafficMatrix b = generator.generate(topology, allocation, 42);
@@ -96,7 +84,8 @@ class SimulatorTest {
     for (int vm = 0; vm < a.vms(); vm++) {
       for (int e = a.rowStart(vm); e < a.rowStart(vm + 1); e++) {
         final boolean sameRack =
-            topology.rackOf(hostOf[vm]) == topology.rackOf(hostOf[a.neighbour(e)]);
+            topology.rackOf(allocation.hostOf(vm))
+                == topology.rackOf(allocation.hostOf(a.neighbour(e)));
         if (sameRack) {
           inRack[vm]++;
         } else {
