@@ -13,6 +13,7 @@ packages=(
   iperf3 ethtool iproute2 iputils-ping   # test bed traffic and namespaces
   procps                                 # pgrep, ps for tests
   spin gcc libc6-dev                     # model checking the ring protocol (protocol/model)
+  fontconfig fonts-dejavu-core           # text in `score simulate --plot` (Java2D needs a font)
 )
 missing=()
 for package in "${packages[@]}"; do
