@@ -77,8 +77,7 @@ public final class Simulator {
     final int[] migrations = new int[rounds];
     costs[0] = OverallCost.of(traffic, allocation, topology, weights);
     for (int round = 0; round < rounds; round++) {
-      final double[] gains =
-          policy == TokenPolicy.GLOBAL ? bestGains(allocation, neighbourhood, row) : null;
+      final double[] gains = policy == TokenPolicy.GLOBAL ? pairwiseCosts(allocation) : null;
       final int[] order = TokenOrder.order(policy, ids, entries, gains);
       for (final int vm : order) {
         final Decision decision =
@@ -106,10 +105,7 @@ public final class Simulator {
    * reduction"): each VM's highest cost with one neighbour, λ(z, u)·(c_1 + … + c_ℓ(z,u)), which
    * co-locating that pair would save; computed centrally from global knowledge.
    */
-  private double[] bestGains(
-      final Allocation allocation,
-      final NeighbourhoodCost neighbourhood,
-      final OverallCost.Row row) {
+  private double[] pairwiseCosts(final Allocation allocation) {
     final double[] gains = new double[traffic.vms()];
     for (int vm = 0; vm < gains.length; vm++) {
       final int host = allocation.hostOf(vm);

@@ -5,7 +5,6 @@ import score.daemon.decision.Topology;
 
 /** The VMs of each rack under one allocation, and the racks of each aggregation group. */
 final class VmsByRack {
-  private final Topology topology;
   private final int[] rackOfVm;
   private final int[] rackStart;
   private final int[] vmsInRackOrder;
@@ -14,7 +13,6 @@ final class VmsByRack {
   private final int[] racksInGroupOrder;
 
   VmsByRack(final Topology topology, final Allocation allocation) {
-    this.topology = topology;
     int racks = 0;
     for (int host = 0; host < topology.hosts(); host++) {
       racks = Math.max(racks, topology.rackOf(host) + 1);
@@ -77,9 +75,5 @@ final class VmsByRack {
     final int group = groupOfRack[rack];
     final int size = groupStart[group + 1] - groupStart[group];
     return racksInGroupOrder[groupStart[group] + random.nextInt(size)];
-  }
-
-  Topology topology() {
-    return topology;
   }
 }
