@@ -12,7 +12,7 @@ trap 'deploy/testbed.sh down "$bridge" >/dev/null 2>&1 || true' EXIT
 deploy/testbed.sh up "$bridge" 2 10.79.0
 mvn -B -ntp -q package -DskipTests -pl daemon -am
 # The agent's own counting pipeline, beside the bridge's default NORMAL rule.
-java -cp daemon/target/score.jar score.daemon.ovs.PrintPipeline | ovs-ofctl add-flows "$bridge" -
+java -cp daemon/cli/target/score.jar score.agent.ovs.PrintPipeline | ovs-ofctl add-flows "$bridge" -
 ip netns exec "$bridge-h1" ping -c 2 -q 10.79.0.2 >/dev/null
 ip netns exec "$bridge-h1" python3 - "$flows" <<'PY'
 import random, socket, sys, time

@@ -15,7 +15,7 @@ if [[ $name == ovs-poll-cpu ]]; then
   deploy/setup-host.sh >&2
 fi
 jar=microbench/target/microbench.jar
-if [[ ! -f $jar ]] || [[ -n $(find flowtable daemon microbench -name '*.java' -newer "$jar" -print -quit) ]]; then
+if [[ ! -f $jar ]] || [[ -n $(find flowtable protocol daemon microbench -name '*.java' -newer "$jar" -print -quit) ]]; then
   mvn -B -ntp -q package -DskipTests -pl microbench -am >&2
 fi
 # JOL walks object graphs; allow it to attach to read exact object sizes.

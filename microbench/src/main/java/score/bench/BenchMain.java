@@ -196,8 +196,8 @@ public final class BenchMain {
         new Runner(options(PlannerBenchmark.class.getSimpleName()).build()).run();
     final double plans = score(results, "plan");
     final double evacuate = score(results, "evacuate64");
-    final score.daemon.plan.TechniqueChoice choice =
-        score.daemon.plan.TechniqueChooser.choose(PlannerBenchmark.evacuation(2));
+    final score.core.plan.TechniqueChoice choice =
+        score.core.plan.TechniqueChooser.choose(PlannerBenchmark.evacuation(2));
     System.out.printf(
         Locale.ROOT,
         "planner: %.3g least-bandwidth plans/s; technique choice for %d VMs %.3f ms (%s, within"

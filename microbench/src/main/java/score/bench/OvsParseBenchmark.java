@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import score.daemon.ovs.CountingPipeline;
-import score.daemon.ovs.CountingRuleRecorder;
-import score.daemon.ovs.OvsFlowDumpParser;
+import score.agent.ovs.CountingPipeline;
+import score.agent.ovs.CountingRuleRecorder;
+import score.agent.ovs.OvsFlowDumpParser;
 import score.flowtable.FlowTable;
 
 /**

@@ -16,16 +16,16 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import score.daemon.plan.BitRate;
-import score.daemon.plan.ByteSize;
-import score.daemon.plan.DeadlineRequest;
-import score.daemon.plan.DirtyRate;
-import score.daemon.plan.EvacuatingVm;
-import score.daemon.plan.Evacuation;
-import score.daemon.plan.LeastBandwidthPlanner;
-import score.daemon.plan.PreCopyEstimate;
-import score.daemon.plan.TechniqueChoice;
-import score.daemon.plan.TechniqueChooser;
+import score.core.plan.BitRate;
+import score.core.plan.ByteSize;
+import score.core.plan.DeadlineRequest;
+import score.core.plan.DirtyRate;
+import score.core.plan.EvacuatingVm;
+import score.core.plan.Evacuation;
+import score.core.plan.LeastBandwidthPlanner;
+import score.core.plan.PreCopyEstimate;
+import score.core.plan.TechniqueChoice;
+import score.core.plan.TechniqueChooser;
 
 /**
  * Single-VM least-bandwidth plans (1,024 varied requests, cycled) and the technique choice for 64

@@ -11,9 +11,9 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import score.daemon.ovs.CountingPipeline;
-import score.daemon.ovs.OvsCommandLine;
-import score.daemon.ovs.OvsFlowPoller;
+import score.agent.ovs.CountingPipeline;
+import score.agent.ovs.OvsCommandLine;
+import score.agent.ovs.OvsFlowPoller;
 import score.flowtable.FlowTable;
 
 /**

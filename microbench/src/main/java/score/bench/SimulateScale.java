@@ -2,15 +2,15 @@ package score.bench;
 
 import java.util.Arrays;
 import java.util.Locale;
-import score.daemon.decision.LinkWeights;
-import score.daemon.decision.MigrationCost;
-import score.daemon.decision.Topology;
-import score.daemon.sim.Allocation;
-import score.daemon.sim.Simulator;
-import score.daemon.sim.TrafficGenerator;
-import score.daemon.sim.TrafficMatrix;
-import score.daemon.sim.TrafficProfile;
+import score.core.decision.LinkWeights;
+import score.core.decision.MigrationCost;
+import score.core.decision.Topology;
 import score.protocol.TokenPolicy;
+import score.sim.Allocation;
+import score.sim.Simulator;
+import score.sim.TrafficGenerator;
+import score.sim.TrafficMatrix;
+import score.sim.TrafficProfile;
 
 /**
  * The simulator at scale (wall clock, one thread): one round of load-aware on the paper's set-up,

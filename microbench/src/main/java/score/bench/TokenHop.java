@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import score.daemon.net.PeerNetwork;
+import score.agent.net.PeerNetwork;
 import score.protocol.ClusterKey;
 import score.protocol.Message;
 import score.protocol.RejectionCounters;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code protocol/model/ring.pml} by a time-limited bitstate search within larger ones. Needs
  * {@code spin} and {@code gcc} (deploy/setup-host.sh installs them).
  */
+@Tag("spin")
 class RingModelCheckTest {
   private static final Path MODEL = Path.of("model", "ring.pml");
   private static final Path COMPACT_MODEL = Path.of("model", "ring-compact.pml");

@@ -1,0 +1,196 @@
+package score.agent.config;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import score.core.ring.RingSettings;
+
+/**
+ * The cluster file every agent reads: who the hosts are, where they listen, the cluster key and the
+ * ring's timing. One setting per line, {@code #} starts a comment:
+ *
+ * <pre>
+ * key-file /etc/score/cluster.key
+ * heartbeat 1s            lease 3s           ack-timeout 500ms
+ * rotation-base 10s       rotation-per-host 200ms
+ * host 1 10.0.0.1:7400 rack=r1
+ * host 2 10.0.0.2:7400 rack=r1
+ * </pre>
+ *
+ * @param hosts host id to its agent's address, in file order
+ * @param racks host id to its topology position (rack name), when given
+ */
+public record ClusterConfig(
+    Path keyFile,
+    Map<Integer, InetSocketAddress> hosts,
+    Map<Integer, String> racks,
+    Duration heartbeat,
+    Duration lease,
+    Duration ackTimeout,
+    Duration rotationBase,
+    Duration rotationPerHost,
+    double clockDrift) {
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+  private static final Pattern ADDRESS = Pattern.compile("(.+):(\\d{1,5})");
+
+  /** The ring settings for host {@code self}. */
+  public RingSettings ringSettings(final int self) {
+    return new RingSettings(
+        self,
+        new ArrayList<>(hosts.keySet()),
+        rotationBase,
+        rotationPerHost,
+        heartbeat,
+        ackTimeout,
+        lease,
+        clockDrift);
+  }
+
+  /** Reads and checks {@code file}; every error names the file, the line and the reason. */
+  public static ClusterConfig load(final Path file) throws ConfigException {
+    final List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (final IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    Path keyFile = null;
+    final Map<Integer, InetSocketAddress> hosts = new LinkedHashMap<>();
+    final Map<Integer, String> racks = new LinkedHashMap<>();
+    Duration heartbeat = Duration.ofSeconds(1);
+    Duration lease = Duration.ofSeconds(3);
+    Duration ackTimeout = Duration.ofMillis(500);
+    Duration rotationBase = Duration.ofSeconds(10);
+    Duration rotationPerHost = Duration.ofMillis(200);
+    double clockDrift = 0.05;
+    for (int number = 1; number <= lines.size(); number++) {
+      final String line = lines.get(number - 1).replaceAll("#.*", "").trim();
+      if (line.isEmpty()) {
+        continue;
+      }
+      final String where = file + ":" + number + ": ";
+      final String[] words = line.split("\\s+");
+      switch (words[0]) {
+        case "key-file" -> keyFile = Path.of(one(words, where));
+        case "heartbeat" -> heartbeat = duration(one(words, where), where);
+        case "lease" -> lease = duration(one(words, where), where);
+        case "ack-timeout" -> ackTimeout = duration(one(words, where), where);
+        case "rotation-base" -> rotationBase = duration(one(words, where), where);
+        case "rotation-per-host" -> rotationPerHost = duration(one(words, where), where);
+        case "clock-drift" -> clockDrift = fraction(one(words, where), where);
+        case "host" -> host(words, where, hosts, racks);
+        default -> throw new ConfigException(where + "unknown setting '" + words[0] + "'");
+      }
+    }
+    if (keyFile == null) {
+      throw new ConfigException(file + ": no key-file line (the cluster key every host shares)");
+    }
+    if (hosts.isEmpty()) {
+      throw new ConfigException(file + ": no host lines");
+    }
+    final ClusterConfig config =
+        new ClusterConfig(
+            keyFile,
+            hosts,
+            racks,
+            heartbeat,
+            lease,
+            ackTimeout,
+            rotationBase,
+            rotationPerHost,
+            clockDrift);
+    try {
+      config.ringSettings(hosts.keySet().iterator().next());
+    } catch (final IllegalArgumentException e) {
+      throw new ConfigException(file + ": " + e.getMessage());
+    }
+    return config;
+  }
+
+  private static String one(final String[] words, final String where) throws ConfigException {
+    if (words.length != 2) {
+      throw new ConfigException(where + "'" + words[0] + "' takes exactly one value");
+    }
+    return words[1];
+  }
+
+  private static Duration duration(final String text, final String where) throws ConfigException {
+    final Matcher matcher = DURATION.matcher(text);
+    if (!matcher.matches()) {
+      throw new ConfigException(where + "'" + text + "' is not a duration such as 500ms, 3s, 1m");
+    }
+    final long amount = Long.parseLong(matcher.group(1));
+    final Duration duration =
+        switch (matcher.group(2)) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          default -> Duration.ofMinutes(amount);
+        };
+    if (duration.isZero()) {
+      throw new ConfigException(where + "duration must be positive");
+    }
+    return duration;
+  }
+
+  private static double fraction(final String text, final String where) throws ConfigException {
+    try {
+      final double value = Double.parseDouble(text);
+      if (value < 0 || value >= 0.5) {
+        throw new ConfigException(where + "clock-drift must be in [0, 0.5): " + text);
+      }
+      return value;
+    } catch (final NumberFormatException e) {
+      throw new ConfigException(where + "'" + text + "' is not a number");
+    }
+  }
+
+  private static void host(
+      final String[] words,
+      final String where,
+      final Map<Integer, InetSocketAddress> hosts,
+      final Map<Integer, String> racks)
+      throws ConfigException {
+    if (words.length < 3 || words.length > 4) {
+      throw new ConfigException(where + "expected: host ID ADDRESS:PORT [rack=NAME]");
+    }
+    final int id;
+    try {
+      id = Integer.parseInt(words[1]);
+    } catch (final NumberFormatException e) {
+      throw new ConfigException(where + "host id '" + words[1] + "' is not a number");
+    }
+    if (id < 1 || id > RingSettings.MAX_HOST_ID) {
+      throw new ConfigException(where + "host id must be 1.." + RingSettings.MAX_HOST_ID);
+    }
+    if (hosts.containsKey(id)) {
+      throw new ConfigException(where + "host " + id + " is listed twice");
+    }
+    final Matcher address = ADDRESS.matcher(words[2]);
+    if (!address.matches() || Integer.parseInt(address.group(2)) > 65535) {
+      throw new ConfigException(where + "'" + words[2] + "' is not ADDRESS:PORT");
+    }
+    final InetSocketAddress socket =
+        InetSocketAddress.createUnresolved(address.group(1), Integer.parseInt(address.group(2)));
+    if (hosts.containsValue(socket)) {
+      throw new ConfigException(where + "address " + words[2] + " is used twice");
+    }
+    hosts.put(id, socket);
+    if (words.length == 4) {
+      if (!words[3].toLowerCase(Locale.ROOT).startsWith("rack=") || words[3].length() < 6) {
+        throw new ConfigException(where + "expected rack=NAME, got '" + words[3] + "'");
+      }
+      racks.put(id, words[3].substring(5));
+    }
+  }
+}

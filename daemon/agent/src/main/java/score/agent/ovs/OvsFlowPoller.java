@@ -1,0 +1,213 @@
+package score.agent.ovs;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import score.flowtable.FlowTable;
+
+/**
+ * Polls one bridge's flow statistics into the {@link FlowTable} (S-CORE section III-C) and keeps
+ * the counting rules of a {@link CountingPipeline} in place.
+ *
+ * <p>Every poll dumps all tables once, so one process per poll checks the pipeline and reads the
+ * counters. When the ovs-vswitchd process changed (a restart restores rules with counters at zero)
+ * or the pipeline vanished (a crash loses every rule), the table is told that counters restarted
+ * and the pipeline is reinstalled. A failed poll is counted and retried with exponential back-off
+ * up to {@code maxBackoff}; the table keeps its last good data meanwhile.
+ */
+public final class OvsFlowPoller {
+  private static final System.Logger LOG = System.getLogger(OvsFlowPoller.class.getName());
+
+  private final OvsSwitch ovs;
+  private final String bridge;
+  private final CountingPipeline pipeline;
+  private final FlowTable table;
+  private final LongSupplier clockMillis;
+  private final OvsFlowDumpParser parser = new OvsFlowDumpParser();
+  private final CountingRuleRecorder recorder;
+
+  private long knownPid;
+  private boolean ownsRules;
+  private boolean firstPoll = true;
+
+  private volatile long polls;
+  private volatile long failures;
+  private volatile long consecutiveFailures;
+  private volatile long malformedLines;
+  private volatile long pipelineInstalls;
+  private volatile long countersResets;
+  private volatile long lastPollNanos;
+  private volatile String lastError;
+
+  private ScheduledExecutorService executor;
+  private ScheduledFuture<?> next;
+  private volatile boolean running;
+  private Duration interval;
+  private Duration maxBackoff;
+
+  /**
+   * @param adoptExistingRules whether rules found already installed count as this poller's own, to
+   *     be removed by {@link #removeRules()} (the agent adopts; a one-off CLI run does not)
+   */
+  public OvsFlowPoller(
+      final OvsSwitch ovs,
+      final String bridge,
+      final CountingPipeline pipeline,
+      final FlowTable table,
+      final LongSupplier clockMillis,
+      final boolean adoptExistingRules) {
+    this.ovs = Objects.requireNonNull(ovs);
+    this.bridge = Objects.requireNonNull(bridge);
+    this.pipeline = Objects.requireNonNull(pipeline);
+    this.table = Objects.requireNonNull(table);
+    this.clockMillis = Objects.requireNonNull(clockMillis);
+    this.ownsRules = adoptExistingRules;
+    this.recorder = new CountingRuleRecorder(pipeline, table);
+  }
+
+  public String bridge() {
+    return bridge;
+  }
+
+  /** One poll, on the caller's thread. Not to be mixed with a running {@link #start}. */
+  public PollResult pollOnce() throws OvsException {
+    final long startNanos = System.nanoTime();
+    final long pid = ovs.vswitchdPid();
+    boolean reset = false;
+    if (pid != 0 && knownPid != 0 && pid != knownPid) {
+      LOG.log(
+          Level.INFO, "ovs-vswitchd restarted (pid {0} -> {1}): counters restart", knownPid, pid);
+      reset = true;
+    }
+    final OvsSwitch.Dump dump = ovs.dumpFlows(bridge);
+    if (pid != 0) {
+      knownPid = pid;
+    }
+    if (reset) {
+      table.countersReset();
+    }
+    recorder.reset();
+    table.beginUpdate(clockMillis.getAsLong());
+    try {
+      parser.parse(dump.bytes(), dump.length(), recorder);
+    } finally {
+      table.endUpdate();
+    }
+    final int malformed = parser.malformed() + recorder.unexpected();
+    if (malformed > 0) {
+      malformedLines += malformed;
+      LOG.log(
+          Level.WARNING,
+          "{0} malformed lines in the flow dump of {1}; first: {2}",
+          malformed,
+          bridge,
+          parser.firstError() != null ? parser.firstError() : "learned rule without a 5-tuple");
+    }
+    boolean installed = false;
+    if (recorder.pipelineRules() < CountingPipeline.RULE_COUNT) {
+      ovs.addFlows(bridge, pipeline.rules());
+      installed = true;
+      pipelineInstalls++;
+      if (firstPoll) {
+        ownsRules = true;
+      } else {
+        // Our rules were gone, so every learned rule went with them.
+        LOG.log(Level.WARNING, "counting rules missing on {0}: reinstalled", bridge);
+        table.countersReset();
+        reset = true;
+      }
+    }
+    if (reset) {
+      countersResets++;
+    }
+    firstPoll = false;
+    final long duration = System.nanoTime() - startNanos;
+    lastPollNanos = duration;
+    polls++;
+    consecutiveFailures = 0;
+    return new PollResult(
+        parser.flows(), recorder.flowsObserved(), malformed, installed, reset, duration);
+  }
+
+  /**
+   * Polls every {@code interval} on {@code executor} until {@link #stop}, backing off on errors.
+   */
+  public synchronized void start(
+      final ScheduledExecutorService executor, final Duration interval, final Duration maxBackoff) {
+    if (running) {
+      throw new IllegalStateException("poller already running");
+    }
+    this.executor = executor;
+    this.interval = interval;
+    this.maxBackoff = maxBackoff;
+    running = true;
+    next = executor.schedule(this::runScheduled, 0, TimeUnit.MILLISECONDS);
+  }
+
+  private void runScheduled() {
+    final long startNanos = System.nanoTime();
+    long delayMillis;
+    try {
+      pollOnce();
+      // Fixed rate: the next poll starts one interval after this one started.
+      delayMillis = Math.max(0, interval.toMillis() - (System.nanoTime() - startNanos) / 1_000_000);
+    } catch (final OvsException | RuntimeException e) {
+      failures++;
+      consecutiveFailures++;
+      final String message = e.getMessage();
+      if (!Objects.equals(message, lastError) || consecutiveFailures % 30 == 1) {
+        LOG.log(
+            Level.WARNING,
+            "poll of {0} failed ({1} in a row): {2}",
+            bridge,
+            consecutiveFailures,
+            message);
+      }
+      lastError = message;
+      delayMillis = OvsFlowPollerBackoff.millis(interval, maxBackoff, consecutiveFailures);
+    }
+    synchronized (this) {
+      if (running) {
+        next = executor.schedule(this::runScheduled, delayMillis, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /** Stops the schedule started by {@link #start}; a poll in progress finishes first. */
+  public void stop() {
+    final ScheduledFuture<?> pending;
+    synchronized (this) {
+      running = false;
+      pending = next;
+    }
+    if (pending != null) {
+      pending.cancel(false);
+    }
+  }
+
+  /** Removes the agent's rules if this poller installed or adopted them; returns whether it did. */
+  public boolean removeRules() throws OvsException {
+    if (!ownsRules) {
+      return false;
+    }
+    ovs.deleteFlows(bridge, CountingPipeline.allAgentRules());
+    ownsRules = false;
+    return true;
+  }
+
+  public PollerStats stats() {
+    return new PollerStats(
+        polls,
+        failures,
+        consecutiveFailures,
+        malformedLines,
+        pipelineInstalls,
+        countersResets,
+        lastPollNanos,
+        lastError);
+  }
+}

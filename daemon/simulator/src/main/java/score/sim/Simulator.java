@@ -1,0 +1,123 @@
+package score.sim;
+
+import score.core.decision.Decision;
+import score.core.decision.LinkWeights;
+import score.core.decision.MigrationCost;
+import score.core.decision.MigrationDecider;
+import score.core.decision.NeighbourhoodCost;
+import score.core.decision.TokenEntry;
+import score.core.decision.TokenOrder;
+import score.core.decision.Topology;
+import score.protocol.TokenPolicy;
+
+/**
+ * S-CORE in a model data centre: the token visits every VM once per round in its policy's order,
+ * and the host holding it runs the agent's own {@link MigrationDecider} against the model (the
+ * allocation answers location and capacity probes; migrations complete at once).
+ *
+ * <p>The token's entries start from the VMs' true levels and loads, as after one rotation in which
+ * every host filled in its VMs; afterwards an entry changes only when its VM holds the token, as in
+ * the agent. The global policy's order is computed centrally at the start of every round from each
+ * VM's best possible reduction, which only a simulator (or a central controller) can know.
+ */
+public final class Simulator {
+  private final Topology topology;
+  private final LinkWeights weights;
+  private final TrafficMatrix traffic;
+
+  public Simulator(
+      final Topology topology, final LinkWeights weights, final TrafficMatrix traffic) {
+    this.topology = topology;
+    this.weights = weights;
+    this.traffic = traffic;
+  }
+
+  /** What a run produced; {@code costPerRound[0]} is the initial cost. */
+  public record Run(
+      TokenPolicy policy,
+      double[] costPerRound,
+      int[] migrationsPerRound,
+      Allocation finalAllocation) {
+    public int migrations() {
+      int total = 0;
+      for (final int m : migrationsPerRound) {
+        total += m;
+      }
+      return total;
+    }
+
+    public double finalCost() {
+      return costPerRound[costPerRound.length - 1];
+    }
+  }
+
+  /** Runs {@code rounds} rotations of the token from {@code initial} (which is not changed). */
+  public Run run(
+      final TokenPolicy policy,
+      final Allocation initial,
+      final int rounds,
+      final MigrationCost migrationCost) {
+    final Allocation allocation = initial.copy();
+    final int vms = traffic.vms();
+    final int[] ids = new int[vms];
+    for (int vm = 0; vm < vms; vm++) {
+      ids[vm] = vm;
+    }
+    final OverallCost.Row row = new OverallCost.Row(traffic);
+    final NeighbourhoodCost neighbourhood = new NeighbourhoodCost(topology, weights);
+    final byte[] entries = new byte[vms];
+    for (int vm = 0; vm < vms; vm++) {
+      neighbourhood.load(row.of(vm), allocation);
+      entries[vm] =
+          TokenEntry.pack(
+              neighbourhood.highestLevelFrom(allocation.hostOf(vm)), neighbourhood.load());
+    }
+    final MigrationDecider decider = new MigrationDecider(topology, weights);
+    final double[] costs = new double[rounds + 1];
+    final int[] migrations = new int[rounds];
+    costs[0] = OverallCost.of(traffic, allocation, topology, weights);
+    for (int round = 0; round < rounds; round++) {
+      final double[] gains = policy == TokenPolicy.GLOBAL ? pairwiseCosts(allocation) : null;
+      final int[] order = TokenOrder.order(policy, ids, entries, gains);
+      for (final int vm : order) {
+        final Decision decision =
+            decider.decide(
+                vm,
+                allocation.hostOf(vm),
+                allocation.memoryBytes(vm),
+                row.of(vm),
+                allocation,
+                allocation,
+                migrationCost);
+        if (decision.migrates()) {
+          allocation.move(vm, decision.toHost());
+          migrations[round]++;
+        }
+        entries[vm] = decision.tokenEntry();
+      }
+      costs[round + 1] = OverallCost.of(traffic, allocation, topology, weights);
+    }
+    return new Run(policy, costs, migrations, allocation);
+  }
+
+  /**
+   * For the global policy (S-CORE section II: "based on the highest pairwise communication cost
+   * reduction"): each VM's highest cost with one neighbour, λ(z, u)·(c_1 + … + c_ℓ(z,u)), which
+   * co-locating that pair would save; computed centrally from global knowledge.
+   */
+  private double[] pairwiseCosts(final Allocation allocation) {
+    final double[] gains = new double[traffic.vms()];
+    for (int vm = 0; vm < gains.length; vm++) {
+      final int host = allocation.hostOf(vm);
+      double best = 0;
+      for (int e = traffic.rowStart(vm); e < traffic.rowStart(vm + 1); e++) {
+        final double pairCost =
+            traffic.bytesPerSecond(e)
+                * weights.pathCost(topology.level(host, allocation.hostOf(traffic.neighbour(e))));
+        best = Math.max(best, pairCost);
+      }
+      gains[vm] = best;
+    }
+    return gains;
+  }
+}
