@@ -3,12 +3,16 @@ package score.sim;
 import java.util.Arrays;
 import score.core.decision.HostRoom;
 import score.core.decision.VmLocator;
+import score.core.port.CapacityProbes;
+import score.core.port.LocationProbes;
+import score.core.port.ProbeAnswers;
 
 /**
- * Which host runs each VM, with every host's slots and memory: the simulator's stand-in for
- * location and capacity probes. Moves keep the per-host counts in step and refuse to overfill.
+ * Which host runs each VM, with every host's slots and memory: the simulator's side of the core's
+ * location and capacity ports, answered at once from the model (the agent answers over the
+ * network). Moves keep the per-host counts in step and refuse to overfill.
  */
-public final class Allocation implements VmLocator, HostRoom {
+public final class Allocation implements VmLocator, HostRoom, LocationProbes, CapacityProbes {
   private final int[] hostOf;
   private final long[] vmMemoryBytes;
   private final int[] vmsOnHost;
@@ -209,5 +213,21 @@ public final class Allocation implements VmLocator, HostRoom {
   @Override
   public int hashCode() {
     return Arrays.hashCode(hostOf);
+  }
+
+  /** A location probe, answered at once from the model. */
+  @Override
+  public void locate(final long requestId, final int vmId, final ProbeAnswers answers) {
+    final boolean known = vmId >= 0 && vmId < hostOf.length;
+    answers.located(requestId, vmId, known ? hostOf[vmId] : ProbeAnswers.NOWHERE);
+  }
+
+  /** A capacity probe, answered at once from the model. */
+  @Override
+  public void askCapacity(
+      final long requestId, final int hostId, final long memoryBytes, final ProbeAnswers answers) {
+    if (hostId >= 0 && hostId < vmsOnHost.length) {
+      answers.capacity(requestId, hostId, freeSlots(hostId), freeMemoryBytes(hostId));
+    }
   }
 }

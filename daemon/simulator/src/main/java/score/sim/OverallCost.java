@@ -3,6 +3,7 @@ package score.sim;
 import score.core.decision.LinkWeights;
 import score.core.decision.NeighbourTraffic;
 import score.core.decision.Topology;
+import score.core.port.TrafficView;
 
 /**
  * S-CORE eq. 1: C^A = Σ_u Σ_{v ∈ V_u} λ(u, v) (c_1 + … + c_ℓ(u, v)). Every pair appears twice, once
@@ -29,14 +30,22 @@ public final class OverallCost {
     return total;
   }
 
-  /** A reusable view of one VM's row, as the decision engine reads traffic. */
-  static final class Row implements NeighbourTraffic {
+  /**
+   * A reusable view of one VM's row: the simulator's side of the core's traffic port, read as the
+   * decision engine reads the agent's flow table.
+   */
+  static final class Row implements NeighbourTraffic, TrafficView {
     private final TrafficMatrix traffic;
     private int start;
     private int count;
 
     Row(final TrafficMatrix traffic) {
       this.traffic = traffic;
+    }
+
+    @Override
+    public NeighbourTraffic neighboursOf(final int vmId) {
+      return of(vmId);
     }
 
     Row of(final int vm) {

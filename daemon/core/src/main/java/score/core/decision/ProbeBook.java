@@ -1,0 +1,194 @@
+package score.core.decision;
+
+import java.util.Arrays;
+import score.core.port.CapacityProbes;
+import score.core.port.Deadlines;
+import score.core.port.LocationProbes;
+import score.core.port.ProbeAnswers;
+
+/**
+ * The answers to one decision's probes, gathered as they arrive, and read by {@link
+ * MigrationDecider} through {@link VmLocator} and {@link HostRoom} once they are in or their
+ * deadline has passed. In the agent the answers come back over the network on the ring's thread, so
+ * the holder asks, carries on, and looks again at its next tick; the simulator answers from inside
+ * the request, so everything is settled when the asking returns.
+ *
+ * <p>Unanswered means unknown: a VM whose location probe got no answer is nowhere ({@link
+ * VmLocator#UNKNOWN}), a host that did not answer has no room. Answers to an earlier round (another
+ * request id) are ignored. Not thread-safe: one holder, one thread.
+ */
+public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
+  private long round;
+  private long locateDeadlineNanos;
+  private long capacityDeadlineNanos;
+  private int[] vms = new int[16];
+  private int[] hostOfVm = new int[16];
+  private boolean[] vmAnswered = new boolean[16];
+  private int vmCount;
+  private int locationsPending;
+  private int[] hosts = new int[16];
+  private int[] freeSlots = new int[16];
+  private long[] freeMemoryBytes = new long[16];
+  private boolean[] answered = new boolean[16];
+  private int hostCount;
+  private int capacityPending;
+
+  /**
+   * Starts a round: asks where each of {@code traffic}'s neighbours runs.
+   *
+   * @param requestId this round's id; answers carrying another are ignored
+   */
+  public void locate(
+      final long requestId,
+      final NeighbourTraffic traffic,
+      final LocationProbes probes,
+      final long nowNanos,
+      final long timeoutNanos) {
+    round = requestId;
+    vmCount = 0;
+    hostCount = 0;
+    capacityPending = 0;
+    final int neighbours = traffic.count();
+    if (vms.length < neighbours) {
+      vms = new int[Math.max(neighbours, 2 * vms.length)];
+      hostOfVm = new int[vms.length];
+      vmAnswered = new boolean[vms.length];
+    }
+    for (int k = 0; k < neighbours; k++) {
+      vms[k] = traffic.vm(k);
+      hostOfVm[k] = UNKNOWN;
+      vmAnswered[k] = false;
+    }
+    vmCount = neighbours;
+    locationsPending = neighbours;
+    locateDeadlineNanos = nowNanos + timeoutNanos;
+    for (int k = 0; k < neighbours; k++) {
+      probes.locate(requestId, vms[k], this);
+    }
+  }
+
+  /** Whether every location probe was answered or their deadline has passed. */
+  public boolean locationsSettled(final long nowNanos) {
+    return locationsPending == 0 || Deadlines.reached(nowNanos, locateDeadlineNanos);
+  }
+
+  /**
+   * Asks each distinct host that runs a located neighbour, other than {@code currentHost}, whether
+   * it has room for {@code memoryBytes}: the candidates of S-CORE section III-F.
+   *
+   * @return the number of hosts asked
+   */
+  public int askCandidates(
+      final int currentHost,
+      final long memoryBytes,
+      final CapacityProbes probes,
+      final long nowNanos,
+      final long timeoutNanos) {
+    hostCount = 0;
+    for (int k = 0; k < vmCount; k++) {
+      final int host = hostOfVm[k];
+      if (host != UNKNOWN && host != currentHost && indexOfHost(host) < 0) {
+        addHost(host);
+      }
+    }
+    capacityPending = hostCount;
+    capacityDeadlineNanos = nowNanos + timeoutNanos;
+    final int asked = hostCount;
+    for (int h = 0; h < asked; h++) {
+      probes.askCapacity(round, hosts[h], memoryBytes, this);
+    }
+    return asked;
+  }
+
+  /** Whether every capacity probe was answered or their deadline has passed. */
+  public boolean capacitySettled(final long nowNanos) {
+    return capacityPending == 0 || Deadlines.reached(nowNanos, capacityDeadlineNanos);
+  }
+
+  /** Location probes still unanswered (after the deadline: the ones counted as unknown). */
+  public int locationsPending() {
+    return locationsPending;
+  }
+
+  /** Capacity probes still unanswered. */
+  public int capacityPending() {
+    return capacityPending;
+  }
+
+  @Override
+  public void located(final long requestId, final int vmId, final int hostId) {
+    if (requestId != round) {
+      return;
+    }
+    for (int k = 0; k < vmCount; k++) {
+      if (vms[k] == vmId) {
+        if (!vmAnswered[k]) {
+          // The first answer counts; a duplicate (or a second host's) does not move the VM.
+          vmAnswered[k] = true;
+          hostOfVm[k] = hostId == NOWHERE ? UNKNOWN : hostId;
+          locationsPending--;
+        }
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void capacity(
+      final long requestId, final int hostId, final int slots, final long memoryBytes) {
+    if (requestId != round) {
+      return;
+    }
+    final int h = indexOfHost(hostId);
+    if (h < 0 || answered[h]) {
+      return;
+    }
+    answered[h] = true;
+    freeSlots[h] = Math.max(0, slots);
+    freeMemoryBytes[h] = Math.max(0, memoryBytes);
+    capacityPending--;
+  }
+
+  @Override
+  public int hostOf(final int vm) {
+    for (int k = 0; k < vmCount; k++) {
+      if (vms[k] == vm) {
+        return hostOfVm[k];
+      }
+    }
+    return UNKNOWN;
+  }
+
+  @Override
+  public int freeSlots(final int host) {
+    final int h = indexOfHost(host);
+    return h >= 0 && answered[h] ? freeSlots[h] : 0;
+  }
+
+  @Override
+  public long freeMemoryBytes(final int host) {
+    final int h = indexOfHost(host);
+    return h >= 0 && answered[h] ? freeMemoryBytes[h] : 0;
+  }
+
+  private int indexOfHost(final int host) {
+    for (int h = 0; h < hostCount; h++) {
+      if (hosts[h] == host) {
+        return h;
+      }
+    }
+    return -1;
+  }
+
+  private void addHost(final int host) {
+    if (hostCount == hosts.length) {
+      hosts = Arrays.copyOf(hosts, 2 * hostCount);
+      freeSlots = Arrays.copyOf(freeSlots, hosts.length);
+      freeMemoryBytes = Arrays.copyOf(freeMemoryBytes, hosts.length);
+      answered = Arrays.copyOf(answered, hosts.length);
+    }
+    hosts[hostCount] = host;
+    answered[hostCount] = false;
+    hostCount++;
+  }
+}
