@@ -1,12 +1,15 @@
 package score.bench;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import score.agent.net.ConnectionCounters;
 import score.agent.net.PeerNetwork;
+import score.agent.net.TransportLimits;
 import score.protocol.ClusterKey;
 import score.protocol.Message;
 import score.protocol.RejectionCounters;
@@ -38,6 +41,8 @@ final class TokenHop {
             Map.of(2, real2),
             key,
             new RejectionCounters(),
+            TransportLimits.defaults(Duration.ofSeconds(1)),
+            new ConnectionCounters(),
             token::epoch,
             envelope -> {
               if (envelope.message() instanceof Message.TokenAck) {
@@ -51,6 +56,8 @@ final class TokenHop {
             Map.of(1, real1),
             key,
             new RejectionCounters(),
+            TransportLimits.defaults(Duration.ofSeconds(1)),
+            new ConnectionCounters(),
             token::epoch,
             envelope -> {
               if (envelope.message() instanceof Message.TokenMessage received) {

@@ -39,7 +39,9 @@ public final class FrameCodec {
 
   /** Whether a rejection leaves the stream unusable (the connection must close). */
   public static boolean isFatal(final Rejection reason) {
-    return reason == Rejection.BAD_LENGTH || reason == Rejection.BAD_MAGIC;
+    return reason == Rejection.BAD_LENGTH
+        || reason == Rejection.BAD_MAGIC
+        || reason == Rejection.FRAME_TOO_LARGE;
   }
 
   /** Writes one authenticated frame. */
@@ -84,6 +86,15 @@ public final class FrameCodec {
    *     exactly the refused frame
    */
   public Envelope decode(final ByteBuf in) throws ProtocolException {
+    return decode(in, maxLength);
+  }
+
+  /**
+   * Decodes as {@link #decode(ByteBuf)}, with every frame's length bounded by {@code lengthCap} too
+   * (a connection that has not authenticated yet). The bound of the frame's type and the cap apply
+   * as soon as the header is in, before the payload is waited for.
+   */
+  public Envelope decode(final ByteBuf in, final int lengthCap) throws ProtocolException {
     if (in.readableBytes() < WireFormat.LENGTH_BYTES) {
       return null;
     }
@@ -98,6 +109,24 @@ public final class FrameCodec {
       final int magic = in.getInt(start + WireFormat.MAGIC_OFFSET);
       if (magic != WireFormat.MAGIC) {
         throw new ProtocolException(Rejection.BAD_MAGIC, "magic=0x" + Integer.toHexString(magic));
+      }
+    }
+    if (in.readableBytes() > WireFormat.TYPE_OFFSET) {
+      final int code = in.getUnsignedByte(start + WireFormat.TYPE_OFFSET);
+      final MessageType type = MessageType.ofCode(code);
+      final long typeLimit =
+          type == null ? WireFormat.UNKNOWN_TYPE_MAX_LENGTH : type.maxLength(maxLength);
+      final long limit = Math.min(typeLimit, lengthCap);
+      if (length > limit) {
+        throw new ProtocolException(
+            Rejection.FRAME_TOO_LARGE,
+            "type="
+                + (type == null ? code : type)
+                + " length="
+                + length
+                + " max="
+                + limit
+                + (limit < typeLimit ? " (not authenticated yet)" : ""));
       }
     }
     final int frameBytes = (int) length + WireFormat.LENGTH_BYTES;

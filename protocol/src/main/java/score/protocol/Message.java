@@ -14,7 +14,8 @@ public sealed interface Message
         Message.Heartbeat,
         Message.HeartbeatAck,
         Message.Claim,
-        Message.ClaimVote {
+        Message.ClaimVote,
+        Message.Hello {
 
   MessageType type();
 
@@ -134,9 +135,12 @@ public sealed interface Message
   /**
    * Liveness probe. A holder also asks the receiver to confirm its lease on the token {@code
    * (leaseEpoch, leaseSequence)}; with {@code release}, a former holder says it gave that token
-   * away, so promises made for it may end. Both 0 and false when neither applies.
+   * away, so promises made for it may end. Both 0 and false when neither applies. {@code
+   * clusterFingerprint} digests the sender's cluster configuration: hosts whose fingerprints differ
+   * do not count each other toward a majority.
    */
-  record Heartbeat(long nonce, long leaseEpoch, long leaseSequence, boolean release)
+  record Heartbeat(
+      long nonce, long leaseEpoch, long leaseSequence, boolean release, long clusterFingerprint)
       implements Message {
     @Override
     public MessageType type() {
@@ -145,15 +149,24 @@ public sealed interface Message
 
     @Override
     public void write(final ByteBuf out) {
-      out.writeLong(nonce).writeLong(leaseEpoch).writeLong(leaseSequence).writeBoolean(release);
+      out.writeLong(nonce)
+          .writeLong(leaseEpoch)
+          .writeLong(leaseSequence)
+          .writeBoolean(release)
+          .writeLong(clusterFingerprint);
     }
   }
 
   /**
-   * Answer to a heartbeat: the newest token {@code (epoch, sequence)} the sender has seen, and
-   * whether it confirms the lease asked for.
+   * Answer to a heartbeat: the newest token {@code (epoch, sequence)} the sender has seen, whether
+   * it confirms the lease asked for, and its cluster fingerprint.
    */
-  record HeartbeatAck(long nonce, long highestEpoch, long highestSequence, boolean leaseConfirmed)
+  record HeartbeatAck(
+      long nonce,
+      long highestEpoch,
+      long highestSequence,
+      boolean leaseConfirmed,
+      long clusterFingerprint)
       implements Message {
     @Override
     public MessageType type() {
@@ -165,8 +178,23 @@ public sealed interface Message
       out.writeLong(nonce)
           .writeLong(highestEpoch)
           .writeLong(highestSequence)
-          .writeBoolean(leaseConfirmed);
+          .writeBoolean(leaseConfirmed)
+          .writeLong(clusterFingerprint);
     }
+  }
+
+  /**
+   * The first frame a host sends on each connection it opens. It carries nothing: being small and
+   * authentic, it lifts the connection out of the bound that applies to strangers.
+   */
+  record Hello() implements Message {
+    @Override
+    public MessageType type() {
+      return MessageType.HELLO;
+    }
+
+    @Override
+    public void write(final ByteBuf out) {}
   }
 
   /**
@@ -228,11 +256,15 @@ public sealed interface Message
           new CapacityResponse(in.readLong(), in.readInt(), nonNegative(in.readLong()));
       case BACKOFF ->
           new Backoff(in.readLong(), in.readInt(), nonNegative(in.readLong()), in.readInt());
-      case HEARTBEAT -> new Heartbeat(in.readLong(), in.readLong(), in.readLong(), readBoolean(in));
+      case HEARTBEAT ->
+          new Heartbeat(
+              in.readLong(), in.readLong(), in.readLong(), readBoolean(in), in.readLong());
       case HEARTBEAT_ACK ->
-          new HeartbeatAck(in.readLong(), in.readLong(), in.readLong(), readBoolean(in));
+          new HeartbeatAck(
+              in.readLong(), in.readLong(), in.readLong(), readBoolean(in), in.readLong());
       case CLAIM -> new Claim(in.readLong(), readBoolean(in));
       case CLAIM_VOTE -> new ClaimVote(in.readLong(), readBoolean(in), in.readLong());
+      case HELLO -> new Hello();
     };
   }
 

@@ -49,6 +49,16 @@ public final class WireFormat {
   public static final int DEFAULT_MAX_LENGTH = 4 * 1024 * 1024;
 
   /**
+   * Largest value of the length field on a connection that has not yet delivered one authenticated
+   * frame: a stranger can make the agent buffer at most this much per connection (64 KiB; a token
+   * of up to 13,100 VMs fits, and every connection starts with a small HELLO anyway).
+   */
+  public static final int UNAUTHENTICATED_MAX_LENGTH = 64 * 1024;
+
+  /** Largest frame of a type this version does not know (a newer peer's): skipped if authentic. */
+  public static final int UNKNOWN_TYPE_MAX_LENGTH = 64 * 1024;
+
+  /**
    * Bytes a frame with {@code payloadBytes} of payload takes on the wire, length field included.
    */
   public static int frameBytes(final int payloadBytes) {

@@ -38,10 +38,11 @@ class DecoderFuzzTest {
             new Message.CapacityRequest(2, 1 << 30),
             new Message.CapacityResponse(2, 4, 8L << 30),
             new Message.Backoff(3, 17, 1_000_000, 500),
-            new Message.Heartbeat(5, 4, 9, false),
-            new Message.HeartbeatAck(5, 4, 9, true),
+            new Message.Heartbeat(5, 4, 9, false, 0x5c0e),
+            new Message.HeartbeatAck(5, 4, 9, true, 0x5c0e),
             new Message.Claim(5, false),
-            new Message.ClaimVote(5, false, 6));
+            new Message.ClaimVote(5, false, 6),
+            new Message.Hello());
     for (final Message message : samples) {
       final ByteBuf buffer = Unpooled.buffer();
       codec.encode(new Envelope(1, 4, message), buffer);

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FrameDecoderTest {
   private static final ClusterKey KEY = FrameCodecPropertyTest.KEY;
-  private static final Envelope HELLO = new Envelope(7, 3, new Message.Heartbeat(1, 3, 9, false));
+  private static final Envelope HELLO =
+      new Envelope(7, 3, new Message.Heartbeat(1, 3, 9, false, 0x5c0e));
 
   private final RejectionCounters rejections = new RejectionCounters();
   private final EmbeddedChannel channel =
@@ -43,6 +44,8 @@ class FrameDecoderTest {
 
   @Test
   void aWrongKeyShouldBeCountedAndTheNextGoodFrameStillRead() {
+    channel.writeInbound(frame(KEY, HELLO));
+    assertEquals(HELLO, channel.readInbound());
     final ClusterKey other = ClusterKey.generate();
     channel.writeInbound(frame(other, HELLO));
     assertNull(channel.readInbound());
@@ -69,6 +72,56 @@ class FrameDecoderTest {
   }
 
   @Test
+  void aStrangerShouldGetOneChance() {
+    channel.writeInbound(frame(ClusterKey.generate(), HELLO));
+    assertEquals(1, rejections.count(Rejection.BAD_AUTHENTICATOR));
+    assertFalse(channel.isOpen(), "no authenticated frame yet: any refusal closes");
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void aStrangerShouldNotMakeTheDecoderWaitForALargeFrame() {
+    final ByteBuf header = Unpooled.buffer();
+    header.writeInt(WireFormat.UNAUTHENTICATED_MAX_LENGTH + 1);
+    header.writeInt(WireFormat.MAGIC);
+    header.writeByte(WireFormat.VERSION);
+    header.writeByte(MessageType.TOKEN.code());
+    channel.writeInbound(header);
+    assertEquals(1, rejections.count(Rejection.FRAME_TOO_LARGE));
+    assertFalse(channel.isOpen(), "refused from the header, before the payload arrives");
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void eachTypeShouldBeBoundedByItsLayoutEvenAfterAuthentication() {
+    channel.writeInbound(frame(KEY, HELLO));
+    assertEquals(HELLO, channel.readInbound());
+    // A heartbeat announcing 4 MiB: its layout allows 33 bytes of payload.
+    final ByteBuf header = Unpooled.buffer();
+    header.writeInt(WireFormat.DEFAULT_MAX_LENGTH);
+    header.writeInt(WireFormat.MAGIC);
+    header.writeByte(WireFormat.VERSION);
+    header.writeByte(MessageType.HEARTBEAT.code());
+    channel.writeInbound(header);
+    assertEquals(1, rejections.count(Rejection.FRAME_TOO_LARGE));
+    assertFalse(channel.isOpen());
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void aLargeTokenShouldPassOnceTheConnectionIsAuthenticated() {
+    final int vms = 20_000;
+    final Token token = new Token(TokenPolicy.ROUND_ROBIN, 1, 1, 0, 1, new int[vms], null);
+    final Envelope large = new Envelope(7, 1, new Message.TokenMessage(token));
+    channel.writeInbound(frame(KEY, new Envelope(7, 1, new Message.Hello())));
+    assertEquals(new Envelope(7, 1, new Message.Hello()), channel.readInbound());
+    channel.writeInbound(frame(KEY, large));
+    assertEquals(large, channel.readInbound());
+    assertTrue(channel.isOpen());
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
   void aBadMagicShouldClose() {
     final ByteBuf bad = frame(KEY, HELLO);
     bad.setInt(WireFormat.MAGIC_OFFSET, 0x47455420); // "GET "
@@ -80,6 +133,8 @@ class FrameDecoderTest {
 
   @Test
   void unknownVersionsAndTypesShouldBeSkippedWithAReason() throws Exception {
+    channel.writeInbound(frame(KEY, HELLO));
+    assertEquals(HELLO, channel.readInbound());
     final ByteBuf newer = frame(KEY, HELLO);
     newer.setByte(WireFormat.VERSION_OFFSET, 2);
     channel.writeInbound(newer);

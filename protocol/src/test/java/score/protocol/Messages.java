@@ -45,10 +45,11 @@ final class Messages {
         Combinators.combine(longs, quantities).as(Message.CapacityRequest::new),
         Combinators.combine(longs, ints, quantities).as(Message.CapacityResponse::new),
         Combinators.combine(longs, ints, quantities, ints).as(Message.Backoff::new),
-        Combinators.combine(longs, longs, longs, booleans).as(Message.Heartbeat::new),
-        Combinators.combine(longs, longs, longs, booleans).as(Message.HeartbeatAck::new),
+        Combinators.combine(longs, longs, longs, booleans, longs).as(Message.Heartbeat::new),
+        Combinators.combine(longs, longs, longs, booleans, longs).as(Message.HeartbeatAck::new),
         Combinators.combine(longs, booleans).as(Message.Claim::new),
-        Combinators.combine(longs, booleans, longs).as(Message.ClaimVote::new));
+        Combinators.combine(longs, booleans, longs).as(Message.ClaimVote::new),
+        Arbitraries.just(new Message.Hello()));
   }
 
   static Arbitrary<Envelope> envelopes() {

@@ -24,7 +24,6 @@ import score.core.plan.DeadlineRequest;
 import score.core.plan.DirtyRate;
 import score.core.plan.DirtyRatePolicy;
 import score.core.plan.DirtyRateSamples;
-import score.core.plan.DurationText;
 import score.core.plan.EnergyPlan;
 import score.core.plan.EnergyRequest;
 import score.core.plan.Evacuation;
@@ -91,14 +90,14 @@ public final class PlanCommand implements Runnable {
   @Option(
       names = "--deadline",
       paramLabel = "TIME",
-      converter = DurationTextConverter.class,
+      converter = DurationConverter.class,
       description = "Migration deadline (Δ_MMT): 330s, 13.5s, 5min.")
   Duration deadline;
 
   @Option(
       names = "--downtime",
       paramLabel = "TIME",
-      converter = DurationTextConverter.class,
+      converter = DurationConverter.class,
       defaultValue = "300ms",
       description = "Downtime limit, the switchover goal T / Δ_SC (default ${DEFAULT-VALUE}).")
   Duration downtime;
@@ -372,12 +371,6 @@ public final class PlanCommand implements Runnable {
   static final class PowerConverter extends UnitConverter<Power> {
     PowerConverter() {
       super(Power::parse);
-    }
-  }
-
-  static final class DurationTextConverter extends UnitConverter<Duration> {
-    DurationTextConverter() {
-      super(DurationText::parse);
     }
   }
 }

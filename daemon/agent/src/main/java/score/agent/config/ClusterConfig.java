@@ -13,22 +13,26 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import score.core.plan.DurationText;
 import score.core.ring.RingSettings;
 
 /**
  * The cluster file every agent reads: who the hosts are, where they listen, the cluster key and the
- * ring's timing. One setting per line, {@code #} starts a comment:
+ * ring's timing. One setting per line, {@code #} starts a comment; durations as {@link
+ * DurationText} reads them:
  *
  * <pre>
  * key-file /etc/score/cluster.key
  * heartbeat 1s            lease 3s           ack-timeout 500ms
  * rotation-base 10s       rotation-per-host 200ms
+ * idle-rotation 10s
  * host 1 10.0.0.1:7400 rack=r1
  * host 2 10.0.0.2:7400 rack=r1
  * </pre>
  *
  * @param hosts host id to its agent's address, in file order
  * @param racks host id to its topology position (rack name), when given
+ * @param idleRotation how long the token takes to go round a ring with nothing to decide
  */
 public record ClusterConfig(
     Path keyFile,
@@ -39,9 +43,12 @@ public record ClusterConfig(
     Duration ackTimeout,
     Duration rotationBase,
     Duration rotationPerHost,
-    double clockDrift) {
+    double clockDrift,
+    Duration idleRotation) {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+  /** Default of {@code idle-rotation}: an idle token visits each of 10 hosts once a second. */
+  public static final Duration DEFAULT_IDLE_ROTATION = Duration.ofSeconds(10);
+
   private static final Pattern ADDRESS = Pattern.compile("(.+):(\\d{1,5})");
 
   /** The ring settings for host {@code self}. */
@@ -54,7 +61,57 @@ public record ClusterConfig(
         heartbeat,
         ackTimeout,
         lease,
-        clockDrift);
+        clockDrift,
+        fingerprint());
+  }
+
+  /**
+   * A digest of what every host must agree on: the members and their addresses, and the ring's
+   * timing (the lease argument assumes one lease time everywhere). Not the key file's path, which
+   * may differ per host, nor the idle pace. Never 0.
+   */
+  public long fingerprint() {
+    final StringBuilder canonical = new StringBuilder();
+    hosts.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            host ->
+                canonical
+                    .append("host ")
+                    .append(host.getKey())
+                    .append(' ')
+                    .append(host.getValue().getHostString())
+                    .append(':')
+                    .append(host.getValue().getPort())
+                    .append('\n'));
+    canonical
+        .append("heartbeat ")
+        .append(heartbeat.toNanos())
+        .append("\nlease ")
+        .append(lease.toNanos())
+        .append("\nack-timeout ")
+        .append(ackTimeout.toNanos())
+        .append("\nrotation ")
+        .append(rotationBase.toNanos())
+        .append(' ')
+        .append(rotationPerHost.toNanos())
+        .append("\nclock-drift ")
+        .append(Double.doubleToLongBits(clockDrift))
+        .append('\n');
+    try {
+      final byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+      final long value = java.nio.ByteBuffer.wrap(digest).getLong();
+      return value == 0 ? 1 : value;
+    } catch (final java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  /** How long an idle holder keeps the token: the idle rotation shared among the hosts. */
+  public Duration idleHold() {
+    return idleRotation.dividedBy(hosts.size());
   }
 
   /** Reads and checks {@code file}; every error names the file, the line and the reason. */
@@ -74,6 +131,7 @@ public record ClusterConfig(
     Duration rotationBase = Duration.ofSeconds(10);
     Duration rotationPerHost = Duration.ofMillis(200);
     double clockDrift = 0.05;
+    Duration idleRotation = DEFAULT_IDLE_ROTATION;
     for (int number = 1; number <= lines.size(); number++) {
       final String line = lines.get(number - 1).replaceAll("#.*", "").trim();
       if (line.isEmpty()) {
@@ -89,6 +147,7 @@ public record ClusterConfig(
         case "rotation-base" -> rotationBase = duration(one(words, where), where);
         case "rotation-per-host" -> rotationPerHost = duration(one(words, where), where);
         case "clock-drift" -> clockDrift = fraction(one(words, where), where);
+        case "idle-rotation" -> idleRotation = duration(one(words, where), where, true);
         case "host" -> host(words, where, hosts, racks);
         default -> throw new ConfigException(where + "unknown setting '" + words[0] + "'");
       }
@@ -109,7 +168,8 @@ public record ClusterConfig(
             ackTimeout,
             rotationBase,
             rotationPerHost,
-            clockDrift);
+            clockDrift,
+            idleRotation);
     try {
       config.ringSettings(hosts.keySet().iterator().next());
     } catch (final IllegalArgumentException e) {
@@ -126,18 +186,18 @@ public record ClusterConfig(
   }
 
   private static Duration duration(final String text, final String where) throws ConfigException {
-    final Matcher matcher = DURATION.matcher(text);
-    if (!matcher.matches()) {
-      throw new ConfigException(where + "'" + text + "' is not a duration such as 500ms, 3s, 1m");
+    return duration(text, where, false);
+  }
+
+  private static Duration duration(final String text, final String where, final boolean zeroAllowed)
+      throws ConfigException {
+    final Duration duration;
+    try {
+      duration = DurationText.parse(text);
+    } catch (final IllegalArgumentException e) {
+      throw new ConfigException(where + e.getMessage());
     }
-    final long amount = Long.parseLong(matcher.group(1));
-    final Duration duration =
-        switch (matcher.group(2)) {
-          case "ms" -> Duration.ofMillis(amount);
-          case "s" -> Duration.ofSeconds(amount);
-          default -> Duration.ofMinutes(amount);
-        };
-    if (duration.isZero()) {
+    if (duration.isZero() && !zeroAllowed) {
       throw new ConfigException(where + "duration must be positive");
     }
     return duration;

@@ -11,14 +11,17 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import score.agent.net.ConnectionCounters;
+import score.agent.net.ConnectionRefusal;
 import score.core.ring.RingStatus;
 import score.protocol.Rejection;
 import score.protocol.RejectionCounters;
 
 /**
  * The agent's Prometheus endpoint ({@code GET /metrics}): ring state (quorum, holding, lease,
- * epoch, sequence, live peers) and refused frames by reason. Ring state is read at most once per
- * scrape, from the ring's own thread through {@code status}.
+ * epoch, sequence, live peers, peers with another cluster configuration), refused frames and
+ * refused or closed connections by reason. Ring state is read at most once per scrape, from the
+ * ring's own thread through {@code status}.
  */
 public final class AgentMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
@@ -30,7 +33,8 @@ public final class AgentMetrics implements AutoCloseable {
   public AgentMetrics(
       final InetSocketAddress listen,
       final Supplier<RingStatus> status,
-      final RejectionCounters rejections)
+      final RejectionCounters rejections,
+      final ConnectionCounters refusals)
       throws IOException {
     this.status = status;
     gauge(
@@ -45,6 +49,16 @@ public final class AgentMetrics implements AutoCloseable {
     gauge("score_ring_token_epoch", "Newest token epoch seen", RingStatus::tokenEpoch);
     gauge("score_ring_token_sequence", "Newest token sequence seen", RingStatus::tokenSequence);
     gauge("score_ring_live_peers", "Peers heard from recently", RingStatus::livePeers);
+    gauge(
+        "score_ring_config_mismatched_peers",
+        "Peers whose cluster configuration differs from this host's (not counted toward a majority)",
+        s -> s.mismatchedPeers().size());
+    for (final ConnectionRefusal reason : ConnectionRefusal.values()) {
+      FunctionCounter.builder("score_connections_refused", refusals, r -> r.count(reason))
+          .description("Peer connections refused or closed, by reason")
+          .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+          .register(registry);
+    }
     for (final Rejection reason : Rejection.values()) {
       FunctionCounter.builder("score_frames_rejected", rejections, r -> r.count(reason))
           .description("Frames refused, by reason")

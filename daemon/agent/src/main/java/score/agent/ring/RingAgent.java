@@ -7,7 +7,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import score.agent.net.ConnectionCounters;
 import score.agent.net.PeerNetwork;
+import score.agent.net.TransportLimits;
 import score.core.ring.RingEvents;
 import score.core.ring.RingNode;
 import score.core.ring.RingSettings;
@@ -19,16 +21,30 @@ import score.protocol.Token;
 
 /**
  * One host's ring over real sockets: a {@link RingNode} fed by a {@link PeerNetwork}, both on the
- * network's single event-loop thread, ticked every {@link #TICK_MILLIS} and after every message.
+ * network's single event-loop thread, ticked by a timer ({@link #tickNanos}) and after every
+ * message.
  */
 public final class RingAgent implements AutoCloseable {
-  /** Interval of the timer that drives heartbeats, timeouts and claims. */
-  public static final long TICK_MILLIS = 5;
+  /**
+   * The timer that drives heartbeats, timeouts and claims ticks ten times per heartbeat or
+   * acknowledgement timeout, whichever is shorter (at least every millisecond, at most every 50
+   * ms): fine enough for the timeouts, and an idle agent wakes only 20 times a second with the
+   * defaults. Every message received also ticks the node.
+   */
+  static long tickNanos(final RingSettings settings) {
+    final long shortest =
+        Math.min(settings.heartbeat().toNanos(), settings.ackTimeout().toNanos()) / 10;
+    return Math.max(1_000_000L, Math.min(50_000_000L, shortest));
+  }
+
+  private final long tickNanos;
+  private final ConnectionCounters refusals;
 
   private final PeerNetwork network;
   private final RingNode node;
   private ScheduledFuture<?> ticker;
 
+  /** A ring agent with the default transport limits for its heartbeat. */
   public RingAgent(
       final RingSettings settings,
       final InetSocketAddress listen,
@@ -38,6 +54,31 @@ public final class RingAgent implements AutoCloseable {
       final TokenWork work,
       final RingEvents events,
       final Supplier<Token> firstToken) {
+    this(
+        settings,
+        listen,
+        peers,
+        key,
+        rejections,
+        TransportLimits.defaults(settings.heartbeat()),
+        new ConnectionCounters(),
+        work,
+        events,
+        firstToken);
+  }
+
+  public RingAgent(
+      final RingSettings settings,
+      final InetSocketAddress listen,
+      final Map<Integer, InetSocketAddress> peers,
+      final ClusterKey key,
+      final RejectionListener rejections,
+      final TransportLimits limits,
+      final ConnectionCounters refusals,
+      final TokenWork work,
+      final RingEvents events,
+      final Supplier<Token> firstToken) {
+    this.refusals = refusals;
     final RingNode[] holder = new RingNode[1];
     final long[] epoch = new long[1];
     this.network =
@@ -47,14 +88,17 @@ public final class RingAgent implements AutoCloseable {
             peers,
             key,
             rejections,
+            limits,
+            refusals,
             () -> epoch[0],
             envelope -> {
               final long now = System.nanoTime();
               holder[0].received(envelope.sender(), envelope.message(), now);
               holder[0].tick(now);
-              epoch[0] = holder[0].status(now).tokenEpoch();
+              epoch[0] = holder[0].tokenEpoch();
             });
     this.node = new RingNode(settings, network::send, work, events, firstToken);
+    this.tickNanos = tickNanos(settings);
     holder[0] = node;
   }
 
@@ -70,11 +114,13 @@ public final class RingAgent implements AutoCloseable {
         network
             .eventLoop()
             .scheduleAtFixedRate(
-                () -> node.tick(System.nanoTime()),
-                TICK_MILLIS,
-                TICK_MILLIS,
-                TimeUnit.MILLISECONDS);
+                () -> node.tick(System.nanoTime()), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
     return bound;
+  }
+
+  /** Connections this agent refused or closed, by reason. */
+  public ConnectionCounters refusals() {
+    return refusals;
   }
 
   /** The node's view, read on its own thread. */

@@ -30,6 +30,7 @@ final class LoopbackCluster implements AutoCloseable {
   final ClusterKey key = ClusterKey.generate();
   final RejectionCounters rejections = new RejectionCounters();
   final AtomicLongArray mayActUntil;
+  final java.util.concurrent.atomic.AtomicIntegerArray mayActNow;
   final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<long[]> accepted = new ConcurrentLinkedQueue<>();
   final AtomicLong acts = new AtomicLong();
@@ -47,6 +48,7 @@ final class LoopbackCluster implements AutoCloseable {
     this.policy = policy;
     this.lease = lease;
     this.mayActUntil = new AtomicLongArray(size + 1);
+    this.mayActNow = new java.util.concurrent.atomic.AtomicIntegerArray(size + 1);
     this.lastActNanos = new AtomicLongArray(size + 1);
     this.agents = new RingAgent[size + 1];
     final java.util.Set<Integer> ports = new java.util.HashSet<>();
@@ -57,7 +59,6 @@ final class LoopbackCluster implements AutoCloseable {
         port = freePort();
       }
       addresses.put(host, new InetSocketAddress("127.0.0.1", port));
-      mayActUntil.set(host, Long.MIN_VALUE);
     }
   }
 
@@ -117,7 +118,7 @@ final class LoopbackCluster implements AutoCloseable {
   void kill(final int host) {
     agents[host].close();
     agents[host] = null;
-    mayActUntil.set(host, Long.MIN_VALUE);
+    mayActNow.set(host, 0);
   }
 
   RingAgent agent(final int host) {
@@ -135,18 +136,19 @@ final class LoopbackCluster implements AutoCloseable {
   }
 
   private TokenWork workOf(final int host) {
-    return (token, leaseUntil, now) -> {
-      if (now < leaseUntil) {
+    return (token, mayAct, leaseUntil, now) -> {
+      if (mayAct) {
         mayActUntil.set(host, leaseUntil);
+        mayActNow.set(host, 1);
         for (int other = 1; other <= size; other++) {
-          if (other != host && now < mayActUntil.get(other)) {
+          if (other != host && mayActNow.get(other) == 1 && now - mayActUntil.get(other) < 0) {
             violations.add("host " + host + " acts while host " + other + " may act");
           }
         }
         acts.incrementAndGet();
         lastActNanos.set(host, now);
         // About to hand over: this host may not act on this token any more.
-        mayActUntil.set(host, Long.MIN_VALUE);
+        mayActNow.set(host, 0);
         return token.advanced((token.position() + 1) % token.vmCount());
       }
       return null;

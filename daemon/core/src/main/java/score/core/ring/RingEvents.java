@@ -14,6 +14,14 @@ public interface RingEvents {
 
   default void claimStarted(final int host, final long epoch, final long nowNanos) {}
 
+  /**
+   * {@code peer}'s heartbeats carry cluster fingerprint {@code theirs}, not this host's {@code
+   * ours}: their cluster files differ, and neither counts the other toward a majority. Reported
+   * when a peer's fingerprint changes, not at every heartbeat.
+   */
+  default void configMismatch(
+      final int host, final int peer, final long theirs, final long ours, final long nowNanos) {}
+
   /** No-op events. */
   RingEvents NONE = new RingEvents() {};
 }

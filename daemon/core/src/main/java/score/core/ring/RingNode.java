@@ -3,6 +3,7 @@ package score.core.ring;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import score.core.port.Deadlines;
 import score.protocol.Message;
 import score.protocol.Token;
 import score.protocol.TokenPolicy;
@@ -56,6 +57,13 @@ public final class RingNode {
   private final long suspectNanos;
   private final long claimAfterNanos;
   private final long[] lastHeard;
+  private final long fingerprint;
+
+  /** Per member: the cluster fingerprint of its last heartbeat or acknowledgement (0: none yet). */
+  private final long[] peerFingerprint;
+
+  /** Per member: whether its fingerprint equals this host's; only then does it count. */
+  private final boolean[] sameCluster;
 
   // What this host has seen and promised. Lost on restart.
   private long tokenEpoch;
@@ -63,16 +71,25 @@ public final class RingNode {
   private long promisedEpoch;
   private long promisedSequence;
   private int promisedTo = -1;
-  private long promiseUntil = Long.MIN_VALUE;
+
+  /** Whether a promise is standing; it ends at {@link #promiseUntil}. */
+  private boolean promising;
+
+  private long promiseUntil;
   private long votingAllowedAfter;
   private long lastEvidence;
   private Token lastToken;
   private int lastTokenHolder = -1;
-  private long lastTokenSeenAt = Long.MIN_VALUE;
+  private boolean tokenSeen;
+  private long lastTokenSeenAt;
 
   // Holding.
   private Token held;
-  private long leaseUntil = Long.MIN_VALUE;
+
+  /** Whether a majority confirmed the hold; the lease ends at {@link #leaseUntil}. */
+  private boolean leased;
+
+  private long leaseUntil;
   private long roundNonce;
   private long roundSentAt;
   private boolean[] roundConfirmed;
@@ -90,7 +107,8 @@ public final class RingNode {
   private long claimJitterNanos;
   private TokenPolicy injectedPolicy;
   private long fenceEpoch;
-  private long injectUntil = Long.MIN_VALUE;
+  private boolean injecting;
+  private long injectUntil;
   private boolean injectForced;
   private long claimAttempts;
   private long nonces;
@@ -122,6 +140,9 @@ public final class RingNode {
         settings.rotationBound().toNanos()
             + members.indexOf(self) * settings.rotationPerHost().toNanos();
     this.lastHeard = new long[members.size()];
+    this.fingerprint = settings.clusterFingerprint();
+    this.peerFingerprint = new long[members.size()];
+    this.sameCluster = new boolean[members.size()];
     this.roundConfirmed = new boolean[members.size()];
     this.handoverRefused = new boolean[members.size()];
     this.claimVotes = new boolean[members.size()];
@@ -139,7 +160,7 @@ public final class RingNode {
 
   /** Heartbeats, lease renewal, handover retries, work, loss detection. Call often. */
   public void tick(final long nowNanos) {
-    final boolean waitingForLease = held != null && handover == null && nowNanos >= leaseUntil;
+    final boolean waitingForLease = held != null && handover == null && !leaseValid(nowNanos);
     if (nowNanos - lastHeartbeatSent >= heartbeatNanos
         || (waitingForLease && nowNanos - lastHeartbeatSent >= heartbeatNanos / 8)) {
       // A holder without a lease asks again soon: the promises to the previous holder are
@@ -149,17 +170,18 @@ public final class RingNode {
     }
     if (handover != null && nowNanos - handoverSentAt > ackTimeoutNanos) {
       // No acknowledgement in time: skip that host, try the next with a higher sequence.
-      lastHeard[members.indexOf(handoverTarget)] = Long.MIN_VALUE / 2;
+      // Suspect it at once: heard last longer ago than the suspicion bound.
+      lastHeard[members.indexOf(handoverTarget)] = nowNanos - suspectNanos - 1;
       handoverRefused[members.indexOf(handoverTarget)] = true;
       retryHandover(nowNanos);
     }
     if (held != null && handover == null) {
-      final Token next = work.hold(held, leaseUntil, nowNanos);
+      final Token next = work.hold(held, leaseValid(nowNanos), leaseUntil, nowNanos);
       if (next != null) {
         java.util.Arrays.fill(handoverRefused, false);
         handover = next.advanced(next.position());
         // From here on the token may be elsewhere: this host never acts on its old lease again.
-        leaseUntil = Long.MIN_VALUE;
+        leased = false;
         retryHandover(nowNanos);
       }
     }
@@ -171,7 +193,11 @@ public final class RingNode {
         && quorum(nowNanos)
         && nowNanos - lastEvidence > claimAfterNanos + claimJitterNanos) {
       startClaim(nowNanos);
-    } else if (held == null && claimEpoch == 0 && nowNanos < injectUntil) {
+    } else if (held == null && claimEpoch == 0 && injecting) {
+      if (Deadlines.reached(nowNanos, injectUntil)) {
+        injecting = false;
+        return;
+      }
       startClaim(nowNanos, injectForced);
     }
   }
@@ -192,7 +218,8 @@ public final class RingNode {
         checkLease();
       }
     }
-    final Message.Heartbeat heartbeat = new Message.Heartbeat(nonce, epoch, sequence, false);
+    final Message.Heartbeat heartbeat =
+        new Message.Heartbeat(nonce, epoch, sequence, false, fingerprint);
     for (final int member : members) {
       if (member != self) {
         outbox.send(member, heartbeat);
@@ -206,6 +233,16 @@ public final class RingNode {
   public void received(final int sender, final Message message, final long nowNanos) {
     final int index = members.indexOf(sender);
     if (index < 0 || sender == self) {
+      return;
+    }
+    if (message instanceof Message.Heartbeat heartbeat) {
+      checkCluster(index, heartbeat.clusterFingerprint(), nowNanos);
+    } else if (message instanceof Message.HeartbeatAck ack) {
+      checkCluster(index, ack.clusterFingerprint(), nowNanos);
+    }
+    if (!sameCluster[index]) {
+      // A host whose cluster file differs (or that has not shown its fingerprint yet) is not
+      // heard: it does not count toward a majority, confirms no lease and votes in no claim.
       return;
     }
     lastHeard[index] = nowNanos;
@@ -225,6 +262,16 @@ public final class RingNode {
     // Probes and back-off are for other parts of the agent.
   }
 
+  private void checkCluster(final int index, final long theirs, final long nowNanos) {
+    sameCluster[index] = theirs == fingerprint;
+    if (peerFingerprint[index] != theirs) {
+      peerFingerprint[index] = theirs;
+      if (theirs != fingerprint) {
+        events.configMismatch(self, members.get(index), theirs, fingerprint, nowNanos);
+      }
+    }
+  }
+
   /** Remembers that token {@code (epoch, sequence)} exists, if newer than what was seen. */
   private void seen(final long epoch, final long sequence) {
     if (newer(epoch, sequence)) {
@@ -238,7 +285,7 @@ public final class RingNode {
   }
 
   private void onToken(final int sender, final Token token, final long nowNanos) {
-    final boolean fencedByClaim = promiseUntil > nowNanos && promisedEpoch > token.epoch();
+    final boolean fencedByClaim = promiseStands(nowNanos) && promisedEpoch > token.epoch();
     if (!newer(token.epoch(), token.sequence()) || fencedByClaim) {
       outbox.send(sender, new Message.TokenAck(tokenEpoch, tokenSequence, false));
       return;
@@ -253,7 +300,7 @@ public final class RingNode {
     held = token;
     handover = null;
     handoverTarget = -1;
-    leaseUntil = Long.MIN_VALUE;
+    leased = false;
     outbox.send(sender, new Message.TokenAck(token.epoch(), token.sequence(), true));
     events.accepted(self, token, nowNanos);
     // Ask for a lease at once rather than at the next heartbeat.
@@ -273,12 +320,12 @@ public final class RingNode {
       held = null;
       handover = null;
       handoverTarget = -1;
-      leaseUntil = Long.MIN_VALUE;
+      leased = false;
       noteToken(passed, sender, nowNanos);
       events.passed(self, passed, sender, nowNanos);
       // Release the promises made for the token given away: this host will not act on it again.
       final Message.Heartbeat release =
-          new Message.Heartbeat(++nonces, given.epoch(), given.sequence(), true);
+          new Message.Heartbeat(++nonces, given.epoch(), given.sequence(), true, fingerprint);
       for (final int member : members) {
         if (member != self) {
           outbox.send(member, release);
@@ -328,7 +375,9 @@ public final class RingNode {
     final int start = members.indexOf(self);
     for (int step = 1; step < members.size(); step++) {
       final int index = (start + step) % members.size();
-      if (!handoverRefused[index] && nowNanos - lastHeard[index] <= suspectNanos) {
+      if (!handoverRefused[index]
+          && sameCluster[index]
+          && nowNanos - lastHeard[index] <= suspectNanos) {
         return members.get(index);
       }
     }
@@ -342,15 +391,19 @@ public final class RingNode {
       if (promisedTo == sender
           && promisedEpoch == heartbeat.leaseEpoch()
           && promisedSequence == heartbeat.leaseSequence()) {
-        promiseUntil = Math.min(promiseUntil, nowNanos);
+        endPromise(nowNanos);
       }
       outbox.send(
-          sender, new Message.HeartbeatAck(heartbeat.nonce(), tokenEpoch, tokenSequence, false));
+          sender,
+          new Message.HeartbeatAck(
+              heartbeat.nonce(), tokenEpoch, tokenSequence, false, fingerprint));
       return;
     }
     if (heartbeat.leaseEpoch() == 0) {
       outbox.send(
-          sender, new Message.HeartbeatAck(heartbeat.nonce(), tokenEpoch, tokenSequence, false));
+          sender,
+          new Message.HeartbeatAck(
+              heartbeat.nonce(), tokenEpoch, tokenSequence, false, fingerprint));
       return;
     }
     final long epoch = heartbeat.leaseEpoch();
@@ -368,20 +421,43 @@ public final class RingNode {
       seen(epoch, sequence);
     }
     outbox.send(
-        sender, new Message.HeartbeatAck(heartbeat.nonce(), tokenEpoch, tokenSequence, confirmed));
+        sender,
+        new Message.HeartbeatAck(
+            heartbeat.nonce(), tokenEpoch, tokenSequence, confirmed, fingerprint));
   }
 
   private void releaseOwnPromise(final Token given, final long nowNanos) {
     if (promisedTo == self
         && promisedEpoch == given.epoch()
         && promisedSequence == given.sequence()) {
-      promiseUntil = Math.min(promiseUntil, nowNanos);
+      endPromise(nowNanos);
     }
+  }
+
+  /** Whether this host's standing promise (to anyone) still binds it at {@code nowNanos}. */
+  private boolean promiseStands(final long nowNanos) {
+    return promising && Deadlines.before(nowNanos, promiseUntil);
+  }
+
+  private void endPromise(final long nowNanos) {
+    if (promising) {
+      promiseUntil = Deadlines.earlier(promiseUntil, nowNanos);
+    }
+  }
+
+  private void promise(final long nowNanos) {
+    promising = true;
+    promiseUntil = nowNanos + leaseNanos;
+  }
+
+  /** Whether the holder's lease, confirmed by a majority, still runs at {@code nowNanos}. */
+  private boolean leaseValid(final long nowNanos) {
+    return leased && Deadlines.before(nowNanos, leaseUntil);
   }
 
   private boolean mayConfirm(
       final long epoch, final long sequence, final int holder, final long nowNanos) {
-    if (nowNanos < votingAllowedAfter) {
+    if (Deadlines.before(nowNanos, votingAllowedAfter)) {
       return false;
     }
     if (epoch < tokenEpoch || (epoch == tokenEpoch && sequence < tokenSequence)) {
@@ -391,7 +467,7 @@ public final class RingNode {
       // An operator's forced claim for a newer epoch is waiting for promises to run out.
       return false;
     }
-    if (promiseUntil <= nowNanos) {
+    if (!promiseStands(nowNanos)) {
       return true;
     }
     return promisedEpoch == epoch && promisedSequence == sequence && promisedTo == holder;
@@ -404,7 +480,7 @@ public final class RingNode {
     promisedEpoch = epoch;
     promisedSequence = sequence;
     promisedTo = holder;
-    promiseUntil = nowNanos + leaseNanos;
+    promise(nowNanos);
     lastEvidence = nowNanos;
   }
 
@@ -419,7 +495,7 @@ public final class RingNode {
       events.dropped(self, held, "host " + sender + " knows a newer token", nowNanos);
       seen(ack.highestEpoch(), ack.highestSequence());
       held = null;
-      leaseUntil = Long.MIN_VALUE;
+      leased = false;
       return;
     }
     if (ack.nonce() != roundNonce) {
@@ -439,18 +515,20 @@ public final class RingNode {
       }
     }
     if (confirmations >= settings.majority()) {
-      leaseUntil = Math.max(leaseUntil, roundSentAt + ownLeaseNanos);
+      final long until = roundSentAt + ownLeaseNanos;
+      leaseUntil = leased ? Deadlines.later(leaseUntil, until) : until;
+      leased = true;
     }
   }
 
   private void onClaim(final int sender, final Message.Claim claim, final long nowNanos) {
     final long proposed = claim.proposedEpoch();
     final boolean granted =
-        nowNanos >= votingAllowedAfter
+        Deadlines.reached(nowNanos, votingAllowedAfter)
             && held == null
             && proposed > tokenEpoch
             && proposed > promisedEpoch
-            && promiseUntil <= nowNanos
+            && !promiseStands(nowNanos)
             // A host that saw a live token recently does not help to replace it, unless an
             // operator forces the replacement.
             && (claim.forced() || nowNanos - lastEvidence > 3 * heartbeatNanos);
@@ -463,7 +541,7 @@ public final class RingNode {
       promisedEpoch = proposed;
       promisedSequence = 0;
       promisedTo = sender;
-      promiseUntil = nowNanos + leaseNanos;
+      promise(nowNanos);
       lastEvidence = nowNanos;
     }
     outbox.send(
@@ -525,11 +603,12 @@ public final class RingNode {
       events.dropped(self, held, "replaced by an operator", nowNanos);
       held = null;
       handover = null;
-      leaseUntil = Long.MIN_VALUE;
+      leased = false;
     }
     injectedPolicy = policy;
     injectForced = force;
     // Keep claiming for a while: promises made to the old token must run out first.
+    injecting = true;
     injectUntil = nowNanos + 10 * leaseNanos + claimAfterNanos;
     final long proposed = ((Math.max(tokenEpoch, promisedEpoch) >>> 16) + 1) << 16 | self;
     if (force) {
@@ -546,7 +625,7 @@ public final class RingNode {
   private void startClaim(final long nowNanos, final boolean forced) {
     final long round = (Math.max(tokenEpoch, promisedEpoch) >>> 16) + 1;
     final long proposed = (round << 16) | self;
-    if (nowNanos < votingAllowedAfter || promiseUntil > nowNanos) {
+    if (Deadlines.before(nowNanos, votingAllowedAfter) || promiseStands(nowNanos)) {
       lastEvidence = nowNanos;
       return;
     }
@@ -556,7 +635,7 @@ public final class RingNode {
     promisedEpoch = proposed;
     promisedSequence = 0;
     promisedTo = self;
-    promiseUntil = nowNanos + leaseNanos;
+    promise(nowNanos);
     claimVotes[members.indexOf(self)] = true;
     events.claimStarted(self, proposed, nowNanos);
     for (final int member : members) {
@@ -594,11 +673,12 @@ public final class RingNode {
     final Token created =
         new Token(policy, claimEpoch, 0, 0, self, entries(template), levels(template, policy));
     injectedPolicy = null;
-    injectUntil = Long.MIN_VALUE;
+    injecting = false;
     tokenEpoch = claimEpoch;
     tokenSequence = 0;
     // The votes promised this host exactly (epoch, 0): they are the first lease.
     leaseUntil = claimSentAt + ownLeaseNanos;
+    leased = true;
     claimEpoch = 0;
     held = created;
     handover = null;
@@ -630,14 +710,21 @@ public final class RingNode {
     lastToken = token;
     lastTokenHolder = holder;
     lastTokenSeenAt = nowNanos;
+    tokenSeen = true;
   }
 
   private void noteHolder(final int holder, final long nowNanos) {
     lastTokenHolder = holder;
     lastTokenSeenAt = nowNanos;
+    tokenSeen = true;
   }
 
   // ------------------------------------------------------------------ queries
+
+  /** The newest token epoch this host has seen: the cluster epoch stamped on its frames. */
+  public long tokenEpoch() {
+    return tokenEpoch;
+  }
 
   /** Whether this host hears from a majority of the configured hosts, itself included. */
   public boolean quorum(final long nowNanos) {
@@ -647,7 +734,7 @@ public final class RingNode {
   private int livePeers(final long nowNanos) {
     int live = 0;
     for (int i = 0; i < members.size(); i++) {
-      if (members.get(i) != self && nowNanos - lastHeard[i] <= suspectNanos) {
+      if (members.get(i) != self && sameCluster[i] && nowNanos - lastHeard[i] <= suspectNanos) {
         live++;
       }
     }
@@ -656,7 +743,7 @@ public final class RingNode {
 
   /** Whether this host may start a migration now: it holds the token under a valid lease. */
   public boolean mayAct(final long nowNanos) {
-    return held != null && handover == null && nowNanos < leaseUntil;
+    return held != null && handover == null && leaseValid(nowNanos);
   }
 
   /** Holds the token (also while a handover waits for its acknowledgement). */
@@ -681,8 +768,19 @@ public final class RingNode {
         lastToken == null ? null : lastToken.policy().name(),
         lastTokenHolder,
         lastToken == null ? 0 : lastToken.position(),
-        lastTokenSeenAt == Long.MIN_VALUE ? -1 : (nowNanos - lastTokenSeenAt) / 1_000_000,
+        tokenSeen ? (nowNanos - lastTokenSeenAt) / 1_000_000 : -1,
         livePeers(nowNanos),
-        members.size());
+        members.size(),
+        mismatchedPeers());
+  }
+
+  private java.util.List<Integer> mismatchedPeers() {
+    final java.util.List<Integer> mismatched = new java.util.ArrayList<>();
+    for (int i = 0; i < members.size(); i++) {
+      if (peerFingerprint[i] != 0 && peerFingerprint[i] != fingerprint) {
+        mismatched.add(members.get(i));
+      }
+    }
+    return mismatched;
   }
 }

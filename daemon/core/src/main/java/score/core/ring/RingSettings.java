@@ -12,6 +12,8 @@ import java.util.List;
  * @param ackTimeout how long a sender waits for a token acknowledgement before skipping the host
  * @param lease how long a majority's confirmation lets a holder start migrations
  * @param clockDriftFraction how much faster one host's clock may run than another's (0.05 = 5 %)
+ * @param clusterFingerprint digest of the cluster configuration (members and addresses), carried in
+ *     heartbeats: hosts whose fingerprints differ never count each other toward a majority
  */
 public record RingSettings(
     int selfId,
@@ -21,7 +23,8 @@ public record RingSettings(
     Duration heartbeat,
     Duration ackTimeout,
     Duration lease,
-    double clockDriftFraction) {
+    double clockDriftFraction,
+    long clusterFingerprint) {
 
   /** Largest host id: it takes the low 16 bits of an epoch. */
   public static final int MAX_HOST_ID = 0xFFFF;
@@ -43,6 +46,28 @@ public record RingSettings(
       throw new IllegalArgumentException(
           "lease " + lease + " must be at least two heartbeats (" + heartbeat + ")");
     }
+  }
+
+  /** Settings whose hosts all share fingerprint 0 (tests and simulations of one configuration). */
+  public RingSettings(
+      final int selfId,
+      final List<Integer> members,
+      final Duration rotationBase,
+      final Duration rotationPerHost,
+      final Duration heartbeat,
+      final Duration ackTimeout,
+      final Duration lease,
+      final double clockDriftFraction) {
+    this(
+        selfId,
+        members,
+        rotationBase,
+        rotationPerHost,
+        heartbeat,
+        ackTimeout,
+        lease,
+        clockDriftFraction,
+        0);
   }
 
   /** Defaults for a data centre: 1 s heartbeats, 3 s leases, 10 s + 200 ms per host rotation. */

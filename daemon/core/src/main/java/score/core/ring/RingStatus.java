@@ -14,7 +14,10 @@ package score.core.ring;
  * @param lastTokenHolder host that held the last token seen (-1 if none)
  * @param lastTokenPosition position of the last token seen
  * @param lastTokenAgeMillis time since the last token was seen here (-1 if never)
- * @param livePeers peers heard from recently
+ * @param livePeers peers heard from recently (with this host's cluster fingerprint)
+ * @param members configured hosts, this one included
+ * @param mismatchedPeers peers whose heartbeats carry another cluster fingerprint: their cluster
+ *     file differs from this host's, so they do not count toward a majority here
  */
 public record RingStatus(
     int host,
@@ -29,4 +32,9 @@ public record RingStatus(
     int lastTokenPosition,
     long lastTokenAgeMillis,
     int livePeers,
-    int members) {}
+    int members,
+    java.util.List<Integer> mismatchedPeers) {
+  public RingStatus {
+    mismatchedPeers = java.util.List.copyOf(mismatchedPeers);
+  }
+}

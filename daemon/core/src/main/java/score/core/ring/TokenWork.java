@@ -9,10 +9,11 @@ import score.protocol.Token;
 @FunctionalInterface
 public interface TokenWork {
   /**
-   * @param leaseValidUntilNanos the holder may start a migration only while {@code nowNanos} is
-   *     before this (a majority confirmed its hold); {@link Long#MIN_VALUE} when not confirmed yet
+   * @param mayAct whether a majority has confirmed the hold: only then may the holder start a
+   *     migration, and only while {@code nowNanos - leaseUntilNanos < 0}
+   * @param leaseUntilNanos when the confirmed lease ends; meaningless unless {@code mayAct}
    * @return the token to pass on (its entries and position updated), or null to keep holding and be
-   *     asked again at the next heartbeat
+   *     asked again at the next tick
    */
-  Token hold(Token token, long leaseValidUntilNanos, long nowNanos);
+  Token hold(Token token, boolean mayAct, long leaseUntilNanos, long nowNanos);
 }

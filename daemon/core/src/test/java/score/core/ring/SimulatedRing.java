@@ -25,6 +25,7 @@ public final class SimulatedRing {
   final boolean[] up;
   final int[] side;
   final double[] clockRate;
+  final long[] clockOffset;
   final List<long[]> acts = new ArrayList<>();
   final List<String> violations = new ArrayList<>();
   double lossProbability;
@@ -41,6 +42,14 @@ public final class SimulatedRing {
   private final long[][] heldSince;
 
   SimulatedRing(final int hosts, final long seed, final TokenPolicy policy) {
+    this(hosts, seed, policy, 0);
+  }
+
+  /**
+   * @param clockStart where the hosts' clocks start (each a few milliseconds apart): next to {@link
+   *     Long#MAX_VALUE} they wrap around during the run
+   */
+  SimulatedRing(final int hosts, final long seed, final TokenPolicy policy, final long clockStart) {
     this.hosts = hosts;
     this.random = new Random(seed);
     this.settings = new RingSettings[hosts];
@@ -48,6 +57,7 @@ public final class SimulatedRing {
     this.up = new boolean[hosts];
     this.side = new int[hosts];
     this.clockRate = new double[hosts];
+    this.clockOffset = new long[hosts];
     this.lastActEnd = new long[hosts];
     this.heldSince = new long[hosts][];
     final List<Integer> members = new ArrayList<>();
@@ -67,6 +77,7 @@ public final class SimulatedRing {
               0.05);
       // Clocks within 2 % of real time: two differ by less than the 5 % the settings allow.
       clockRate[i] = 1 + (random.nextDouble() - 0.5) * 0.04;
+      clockOffset[i] = clockStart + random.nextInt(1_000) * MS;
       nodes[i] = newNode(i, policy);
       up[i] = true;
       nodes[i].start(local(i));
@@ -78,7 +89,7 @@ public final class SimulatedRing {
     return new RingNode(
         settings[i],
         (to, message) -> send(i, to - 1, message),
-        (token, leaseUntil, nowLocal) -> hold(i, token, leaseUntil, nowLocal),
+        (token, mayAct, leaseUntil, nowLocal) -> hold(i, token, mayAct, leaseUntil, nowLocal),
         new RingEvents() {
           @Override
           public void created(final int host, final Token token, final long nowNanos) {
@@ -102,17 +113,21 @@ public final class SimulatedRing {
   }
 
   long local(final int host) {
-    return (long) (now * clockRate[host]);
+    return clockOffset[host] + (long) (now * clockRate[host]);
   }
 
   private long real(final int host, final long localNanos) {
-    return (long) (localNanos / clockRate[host]);
+    return (long) ((localNanos - clockOffset[host]) / clockRate[host]);
   }
 
   /** The work of a holder: act once per hold when the lease allows, then pass the token on. */
   private Token hold(
-      final int host, final Token token, final long leaseUntil, final long nowLocal) {
-    if (nowLocal < leaseUntil) {
+      final int host,
+      final Token token,
+      final boolean mayAct,
+      final long leaseUntil,
+      final long nowLocal) {
+    if (mayAct) {
       final long start = now;
       final long end = real(host, leaseUntil);
       // Nobody else may be in a position to start a migration at this instant.

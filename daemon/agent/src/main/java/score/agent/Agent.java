@@ -1,0 +1,215 @@
+package score.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import score.agent.config.ClusterConfig;
+import score.agent.config.ConfigException;
+import score.agent.control.ControlServer;
+import score.agent.metrics.AgentMetrics;
+import score.agent.net.ConnectionCounters;
+import score.agent.net.TransportLimits;
+import score.agent.ring.RingAgent;
+import score.core.ring.PassOnWork;
+import score.core.ring.RingEvents;
+import score.core.ring.RingNode;
+import score.protocol.ClusterKey;
+import score.protocol.RejectionCounters;
+import score.protocol.Token;
+import score.protocol.TokenPolicy;
+
+/**
+ * The composition root of {@code score agent}: reads the configuration, then starts the adapters in
+ * order (control socket first, so that a second agent on the host is refused before it touches the
+ * network; then the ring with its transport; then metrics) and stops them in the reverse order,
+ * also when a later one fails to start.
+ */
+public final class Agent implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Agent.class.getName());
+
+  /**
+   * What the operator chose.
+   *
+   * @param metricsAddress where to serve Prometheus metrics (port 0: any free port)
+   */
+  public record Options(
+      Path clusterFile, int hostId, Path controlSocket, InetSocketAddress metricsAddress) {}
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final RingAgent ring;
+  private final ControlServer control;
+  private final AgentMetrics metrics;
+
+  private Agent(final Options options) throws AgentStartException {
+    final ClusterConfig cluster;
+    try {
+      cluster = ClusterConfig.load(options.clusterFile());
+    } catch (final ConfigException e) {
+      throw new AgentStartException(e.getMessage(), true, e);
+    }
+    final int host = options.hostId();
+    if (!cluster.hosts().containsKey(host)) {
+      throw new AgentStartException(
+          "host "
+              + host
+              + " is not in "
+              + options.clusterFile()
+              + " (hosts: "
+              + cluster.hosts().keySet()
+              + ")",
+          true,
+          null);
+    }
+    final ClusterKey key;
+    try {
+      key = ClusterKey.load(cluster.keyFile());
+    } catch (final IllegalArgumentException e) {
+      throw new AgentStartException(e.getMessage(), true, e);
+    }
+    final Map<Integer, InetSocketAddress> peers = new HashMap<>();
+    cluster
+        .hosts()
+        .forEach(
+            (id, address) ->
+                peers.put(id, new InetSocketAddress(address.getHostString(), address.getPort())));
+    final InetSocketAddress listen = peers.remove(host);
+    final RejectionCounters rejections = new RejectionCounters();
+    final ConnectionCounters refusals = new ConnectionCounters();
+    try {
+      final RingAgent[] ringRef = new RingAgent[1];
+      control =
+          register(
+              new ControlServer(options.controlSocket(), request -> answer(ringRef[0], request)));
+      ring =
+          register(
+              new RingAgent(
+                  cluster.ringSettings(host),
+                  new InetSocketAddress("0.0.0.0", listen.getPort()),
+                  peers,
+                  key,
+                  rejections,
+                  TransportLimits.defaults(cluster.heartbeat()),
+                  refusals,
+                  new PassOnWork(
+                      cluster.idleHold().toNanos(), cluster.lease().multipliedBy(2).toNanos()),
+                  logEvents(),
+                  () -> new Token(TokenPolicy.LOAD_AWARE, 0, 0, 0, host, new int[0], new byte[0])));
+      ringRef[0] = ring;
+      ring.start();
+      metrics =
+          register(new AgentMetrics(options.metricsAddress(), ring::status, rejections, refusals));
+      LOG.log(
+          System.Logger.Level.INFO,
+          "agent "
+              + host
+              + " listening on "
+              + listen.getPort()
+              + ", control "
+              + control
+              + ", metrics on http://"
+              + metrics.address()
+              + "/metrics, cluster fingerprint "
+              + Long.toHexString(cluster.fingerprint()));
+    } catch (final ControlServer.AlreadyRunningException e) {
+      close();
+      throw new AgentStartException(e.getMessage(), false, e);
+    } catch (final IOException | RuntimeException e) {
+      close();
+      throw new AgentStartException("cannot start the agent: " + e.getMessage(), false, e);
+    } catch (final InterruptedException e) {
+      close();
+      Thread.currentThread().interrupt();
+      throw new AgentStartException("interrupted while starting", false, e);
+    }
+  }
+
+  /** Starts every part of the agent, or none. */
+  public static Agent start(final Options options) throws AgentStartException {
+    return new Agent(options);
+  }
+
+  private <T extends AutoCloseable> T register(final T part) {
+    started.push(part);
+    return part;
+  }
+
+  public RingAgent ring() {
+    return ring;
+  }
+
+  public InetSocketAddress metricsAddress() {
+    return metrics.address();
+  }
+
+  private static RingEvents logEvents() {
+    return new RingEvents() {
+      @Override
+      public void created(final int at, final Token token, final long nowNanos) {
+        LOG.log(System.Logger.Level.INFO, "created a new token: " + token);
+      }
+
+      @Override
+      public void dropped(final int at, final Token token, final String why, final long nowNanos) {
+        LOG.log(System.Logger.Level.INFO, "dropped " + token + ": " + why);
+      }
+
+      @Override
+      public void configMismatch(
+          final int at, final int peer, final long theirs, final long ours, final long nowNanos) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "host "
+                + peer
+                + " runs with another cluster configuration (fingerprint "
+                + Long.toHexString(theirs)
+                + ", ours "
+                + Long.toHexString(ours)
+                + "): its members, addresses or ring timing differ; it does not count toward a"
+                + " majority here until the files agree");
+      }
+    };
+  }
+
+  private static Object answer(final RingAgent agent, final JsonNode request) {
+    if (agent == null) {
+      return Map.of("error", "the agent is still starting");
+    }
+    final String command = request.path("command").asText("");
+    switch (command) {
+      case "status":
+        return agent.status();
+      case "inject":
+        final String name = request.path("policy").asText("");
+        final TokenPolicy policy;
+        try {
+          policy = TokenPolicy.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (final IllegalArgumentException e) {
+          return Map.of("error", "unknown policy '" + name + "'");
+        }
+        final RingNode.InjectResult result =
+            agent.inject(policy, request.path("force").asBoolean(false));
+        return result;
+      default:
+        return Map.of("error", "unknown command '" + command + "'");
+    }
+  }
+
+  /** Stops what was started, in the reverse order. */
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      final AutoCloseable part = started.pop();
+      try {
+        part.close();
+      } catch (final Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "stopping " + part + " failed: " + e.getMessage());
+      }
+    }
+  }
+}
