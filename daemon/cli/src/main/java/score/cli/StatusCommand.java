@@ -38,6 +38,13 @@ public final class StatusCommand implements Runnable {
         status.path("tokenEpoch").asLong(),
         status.path("holding").asBoolean() ? ", holds the token" : "",
         status.path("leaseValid").asBoolean() ? " under a valid lease" : "");
+    final JsonNode mismatched = status.path("mismatchedPeers");
+    if (mismatched.isArray() && !mismatched.isEmpty()) {
+      out.printf(
+          "hosts %s run with another cluster configuration (members, addresses or ring timing"
+              + " differ from this host's file): they do not count toward the majority here%n",
+          mismatched);
+    }
     out.flush();
   }
 }
