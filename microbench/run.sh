@@ -6,10 +6,11 @@
 #   token          token size, encode+decode time, and handover latency between two agents
 #   planner        single-VM migration plans per second; pre/post-copy choice for 64 VMs (JMH)
 #   simulate       simulator: one load-aware round on the paper's set-up; 100,000 hosts, 3 rounds
+#   idle-ring      CPU of five real agents on loopback with no VMs, over 60 s after start-up
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 name=${1:-}
-[[ -n $name ]] || { sed -n '2,9p' "$0" >&2; exit 2; }
+[[ -n $name ]] || { sed -n '2,10p' "$0" >&2; exit 2; }
 shift
 if [[ $name == ovs-poll-cpu ]]; then
   deploy/setup-host.sh >&2
@@ -17,6 +18,9 @@ fi
 jar=microbench/target/microbench.jar
 if [[ ! -f $jar ]] || [[ -n $(find flowtable protocol daemon microbench -name '*.java' -newer "$jar" -print -quit) ]]; then
   mvn -B -ntp -q package -DskipTests -pl microbench -am >&2
+fi
+if [[ $name == idle-ring ]] && { [[ ! -f daemon/cli/target/score.jar ]] || [[ -n $(find flowtable protocol daemon -name '*.java' -newer daemon/cli/target/score.jar -print -quit) ]]; }; then
+  mvn -B -ntp -q package -DskipTests -pl daemon/cli -am >&2
 fi
 # JOL walks object graphs; allow it to attach to read exact object sizes.
 heap=12g

@@ -31,6 +31,7 @@ public final class BenchMain {
       case "planner" -> planner();
       case "simulate" -> SimulateScale.run();
       case "ovs-poll-cpu" -> PollCpu.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      case "idle-ring" -> IdleRing.run(java.util.Arrays.copyOfRange(args, 1, args.length));
       default -> usage();
     }
   }
@@ -38,7 +39,7 @@ public final class BenchMain {
   private static void usage() {
     System.err.println(
         "usage: microbench/run.sh flowtable | ovs-parse [DUMP.gz] | ovs-poll-cpu | token |"
-            + " planner | simulate");
+            + " planner | simulate | idle-ring [SECONDS]");
     System.exit(2);
   }
 

@@ -43,6 +43,8 @@ public final class RingAgent implements AutoCloseable {
   private final PeerNetwork network;
   private final RingNode node;
   private ScheduledFuture<?> ticker;
+  private long nextTickAt;
+  private volatile boolean closed;
 
   /** A ring agent with the default transport limits for its heartbeat. */
   public RingAgent(
@@ -95,6 +97,7 @@ public final class RingAgent implements AutoCloseable {
               final long now = System.nanoTime();
               holder[0].received(envelope.sender(), envelope.message(), now);
               holder[0].tick(now);
+              rearm(now);
               epoch[0] = holder[0].tokenEpoch();
             });
     this.node = new RingNode(settings, network::send, work, events, firstToken);
@@ -110,12 +113,39 @@ public final class RingAgent implements AutoCloseable {
     } catch (final ExecutionException e) {
       throw new IllegalStateException("ring node failed to start", e.getCause());
     }
-    ticker =
-        network
-            .eventLoop()
-            .scheduleAtFixedRate(
-                () -> node.tick(System.nanoTime()), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+    network.eventLoop().execute(this::tickAndRearm);
     return bound;
+  }
+
+  /** The timer's task: tick, then sleep as long as the node allows. On the ring's thread. */
+  private void tickAndRearm() {
+    if (closed) {
+      return;
+    }
+    final long now = System.nanoTime();
+    node.tick(now);
+    ticker = null;
+    rearm(now);
+  }
+
+  /**
+   * Makes sure the timer fires no later than the node wants (after a message or a command its state
+   * may want a finer clock than the timer was set for). On the ring's thread.
+   */
+  private void rearm(final long nowNanos) {
+    if (closed) {
+      return;
+    }
+    final long wanted = nowNanos + node.nanosUntilTick(nowNanos, tickNanos);
+    if (ticker != null && wanted - nextTickAt >= 0) {
+      return;
+    }
+    if (ticker != null) {
+      ticker.cancel(false);
+    }
+    nextTickAt = wanted;
+    ticker =
+        network.eventLoop().schedule(this::tickAndRearm, wanted - nowNanos, TimeUnit.NANOSECONDS);
   }
 
   /** Connections this agent refused or closed, by reason. */
@@ -144,7 +174,13 @@ public final class RingAgent implements AutoCloseable {
     try {
       return network
           .eventLoop()
-          .submit(() -> node.inject(policy, force, System.nanoTime()))
+          .submit(
+              () -> {
+                final long now = System.nanoTime();
+                final RingNode.InjectResult result = node.inject(policy, force, now);
+                rearm(now);
+                return result;
+              })
           .get(5, TimeUnit.SECONDS);
     } catch (final InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -156,8 +192,10 @@ public final class RingAgent implements AutoCloseable {
 
   @Override
   public void close() {
-    if (ticker != null) {
-      ticker.cancel(false);
+    closed = true;
+    final ScheduledFuture<?> pending = ticker;
+    if (pending != null) {
+      pending.cancel(false);
     }
     network.close();
   }

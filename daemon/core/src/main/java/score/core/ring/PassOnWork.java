@@ -52,4 +52,9 @@ public final class PassOnWork implements TokenWork {
     }
     return null;
   }
+
+  @Override
+  public long nanosUntilDue(final long nowNanos) {
+    return Math.max(0, idleHoldNanos - (nowNanos - heldSince));
+  }
 }

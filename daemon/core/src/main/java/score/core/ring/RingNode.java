@@ -227,6 +227,28 @@ public final class RingNode {
     }
   }
 
+  /**
+   * How long the driver may wait before the next {@link #tick} when no message arrives: {@code
+   * finestNanos} while this host waits for a lease, hands over, claims or injects (their timeouts
+   * need a fine clock); under a valid lease, until the work is due or the lease is renewed;
+   * otherwise until its next heartbeat or the moment it would claim, whichever comes first. An idle
+   * host thus wakes about once per heartbeat instead of at a fixed fine rate.
+   */
+  public long nanosUntilTick(final long nowNanos, final long finestNanos) {
+    final long untilHeartbeat = heartbeatNanos - (nowNanos - lastHeartbeatSent);
+    if (held != null && handover == null && claimEpoch == 0 && !injecting && leaseValid(nowNanos)) {
+      // Holding under a lease: wake for the work when it is due, and to renew the lease.
+      final long wait = Math.min(untilHeartbeat, work.nanosUntilDue(nowNanos));
+      return Math.max(finestNanos, Math.min(heartbeatNanos, wait));
+    }
+    if (held != null || handover != null || claimEpoch != 0 || injecting) {
+      return finestNanos;
+    }
+    final long untilClaim = claimAfterNanos + claimJitterNanos - (nowNanos - lastEvidence) + 1;
+    final long wait = Math.min(untilHeartbeat, untilClaim);
+    return Math.max(finestNanos, Math.min(heartbeatNanos, wait));
+  }
+
   // ------------------------------------------------------------------ messages
 
   /** Handles one message from {@code sender}. */
@@ -393,17 +415,12 @@ public final class RingNode {
           && promisedSequence == heartbeat.leaseSequence()) {
         endPromise(nowNanos);
       }
-      outbox.send(
-          sender,
-          new Message.HeartbeatAck(
-              heartbeat.nonce(), tokenEpoch, tokenSequence, false, fingerprint));
       return;
     }
     if (heartbeat.leaseEpoch() == 0) {
-      outbox.send(
-          sender,
-          new Message.HeartbeatAck(
-              heartbeat.nonce(), tokenEpoch, tokenSequence, false, fingerprint));
+      // A plain liveness probe: its arrival is the news. Only a holder's lease request needs an
+      // answer (a former holder and a host handing over ignore acknowledgements), so an idle ring
+      // exchanges half the frames.
       return;
     }
     final long epoch = heartbeat.leaseEpoch();

@@ -16,4 +16,13 @@ public interface TokenWork {
    *     asked again at the next tick
    */
   Token hold(Token token, boolean mayAct, long leaseUntilNanos, long nowNanos);
+
+  /**
+   * How long from {@code nowNanos} the work has nothing to do unless a message arrives, so that the
+   * ring may sleep that long while the host holds the token under a valid lease; 0 (the default) to
+   * be asked again at the ring's finest tick.
+   */
+  default long nanosUntilDue(final long nowNanos) {
+    return 0;
+  }
 }
