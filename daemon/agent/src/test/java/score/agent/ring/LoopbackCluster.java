@@ -40,6 +40,10 @@ final class LoopbackCluster implements AutoCloseable {
   private final Map<Integer, InetSocketAddress> addresses = new HashMap<>();
   private final RingAgent[] agents;
   private final TokenPolicy policy;
+
+  /** What each host does with the token; by default the acting observer of {@link #workOf}. */
+  java.util.function.IntFunction<TokenWork> work = this::workOf;
+
   private final Duration lease;
 
   LoopbackCluster(final int size, final TokenPolicy policy, final Duration lease)
@@ -102,7 +106,7 @@ final class LoopbackCluster implements AutoCloseable {
             peers,
             keyOfHost,
             rejections,
-            workOf(host),
+            work.apply(host),
             events,
             () -> SimulatedRing.initialToken(policy));
     agents[host].start();
