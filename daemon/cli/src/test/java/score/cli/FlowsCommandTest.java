@@ -15,7 +15,8 @@ class FlowsCommandTest {
 
   @Test
   void badArgumentsShouldExitWithTwoAndSayWhy() {
-    assertBadInput("'5x' is not a duration", "flows", "--bridge", "br0", "--for", "5x");
+    assertBadInput(
+        "'5x' has an unknown unit for a duration", "flows", "--bridge", "br0", "--for", "5x");
     assertBadInput("Missing required option: '--bridge", "flows");
     assertBadInput("--interval > 0", "flows", "--bridge", "br0", "--interval", "0s");
     assertBadInput(

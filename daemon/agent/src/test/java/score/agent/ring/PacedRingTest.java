@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import score.core.ring.PassOnWork;
 import score.core.ring.RingSettings;
@@ -16,6 +17,7 @@ import score.protocol.TokenPolicy;
  * for 400 ms: one round takes 2 s, the bound is 1.25 s): no host mistakes the slow token for a lost
  * one, and a holder that dies is still replaced within the bound.
  */
+@Tag("cluster")
 class PacedRingTest {
   private static final Duration HOLD = Duration.ofMillis(400);
   private LoopbackCluster cluster;

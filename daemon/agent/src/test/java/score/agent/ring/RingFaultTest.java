@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import score.core.ring.RingSettings;
 import score.protocol.ClusterKey;
@@ -18,6 +19,7 @@ import score.protocol.Rejection;
 import score.protocol.TokenPolicy;
 
 /** Faults on a ring of five agents on loopback, with real sockets. */
+@Tag("cluster")
 class RingFaultTest {
   private static final Duration RECOVERY = Duration.ofSeconds(10);
   private LoopbackCluster cluster;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import score.protocol.TokenPolicy;
@@ -15,6 +16,7 @@ import score.protocol.TokenPolicy;
  * rotations under each policy. An observer records every accepted token per host, and every
  * migration start checks that no other host may act at that instant.
  */
+@Tag("cluster")
 class RingLoopbackTest {
   private static final int AGENTS = 20;
   private static final int ROTATIONS = 100;

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import score.agent.metrics.AgentMetrics;
 import score.agent.net.ConnectionCounters;
@@ -40,6 +41,7 @@ import score.protocol.WireFormat;
  * hundreds of connections that announce large frames and never finish them, and frames whose sender
  * id is not the connection's.
  */
+@Tag("cluster")
 class TransportGuardTest {
   private static final Duration RECOVERY = Duration.ofSeconds(10);
   private static final long MIB = 1L << 20;

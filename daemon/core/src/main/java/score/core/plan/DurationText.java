@@ -6,7 +6,7 @@ import java.time.Duration;
  * Reads durations with a unit and optional decimals: {@code 330s}, {@code 300ms}, {@code 13.5s}.
  */
 public final class DurationText {
-  static final String FORMS = "ms, s, min, h, e.g. 330s or 300ms";
+  static final String FORMS = "ms, s, m or min, h, e.g. 330s or 300ms";
 
   private DurationText() {}
 
