@@ -140,49 +140,10 @@ public final class Token {
    * @param maxVms the largest token accepted
    */
   public static Token read(final ByteBuf in, final int maxVms) throws ProtocolException {
-    final int available = in.readableBytes();
-    if (available < HEADER_BYTES) {
-      throw malformed("token header truncated: bytes=" + available + " need=" + HEADER_BYTES);
-    }
-    final int start = in.readerIndex();
-    final TokenPolicy policy = TokenPolicy.ofCode(in.getUnsignedByte(start + POLICY_OFFSET));
-    if (policy == null) {
-      throw malformed("unknown token policy=" + in.getUnsignedByte(start + POLICY_OFFSET));
-    }
-    final long count = in.getUnsignedInt(start + COUNT_OFFSET);
-    if (count > maxVms) {
-      throw malformed("token too large: vms=" + count + " max=" + maxVms);
-    }
-    final long expected = HEADER_BYTES + count * policy.entryBytes();
-    if (available != expected) {
-      throw malformed("token size mismatch: bytes=" + available + " expected=" + expected);
-    }
-    final long epoch = in.getLong(start + EPOCH_OFFSET);
-    final long sequence = in.getLong(start + SEQUENCE_OFFSET);
-    final int position = in.getInt(start + POSITION_OFFSET);
-    final int creator = in.getInt(start + CREATOR_OFFSET);
-    if (position < 0 || (count > 0 && position >= count) || (count == 0 && position != 0)) {
-      throw malformed("token position=" + position + " vms=" + count);
-    }
-    in.skipBytes(HEADER_BYTES);
-    final int vms = (int) count;
-    final int[] ids = new int[vms];
-    final byte[] levels = policy.carriesLevels() ? new byte[vms] : null;
-    if (levels == null) {
-      for (int i = 0; i < vms; i++) {
-        ids[i] = in.readInt();
-      }
-    } else {
-      for (int i = 0; i < vms; i++) {
-        ids[i] = in.readInt();
-        levels[i] = in.readByte();
-      }
-    }
-    return new Token(policy, epoch, sequence, position, creator, ids, levels);
-  }
-
-  private static ProtocolException malformed(final String detail) {
-    return new ProtocolException(Rejection.MALFORMED_PAYLOAD, detail);
+    final int length = in.readableBytes();
+    final Token token = new TokenView().wrap(in, in.readerIndex(), length, maxVms).toToken();
+    in.skipBytes(length);
+    return token;
   }
 
   @Override

@@ -1,4 +1,4 @@
-package score.agent.ring;
+package score.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,7 +90,9 @@ class RingPartitionRealNetworkTest {
     final StringBuilder config =
         new StringBuilder("key-file " + key + "\n")
             .append("heartbeat 200ms\nlease 1s\nack-timeout 300ms\n")
-            .append("rotation-base 2s\nrotation-per-host 100ms\n");
+            .append("rotation-base 2s\nrotation-per-host 100ms\n")
+            // A fast token: this test is about partitions, not about the idle pace.
+            .append("idle-rotation 0s\n");
     for (int host = 1; host <= HOSTS; host++) {
       config.append("host ").append(host).append(' ').append(bed.address(host)).append(":7400\n");
     }
