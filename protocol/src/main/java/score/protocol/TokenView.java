@@ -125,13 +125,20 @@ public final class TokenView {
 
   /** A {@link Token} with copies of the entries, to keep after the buffer is reused. */
   public Token toToken() {
-    final int[] ids = new int[vmCount()];
-    final byte[] levels = policy.carriesLevels() ? new byte[count] : null;
-    int at = offset + Token.HEADER_BYTES;
-    for (int i = 0; i < count; i++, at += entryBytes) {
-      ids[i] = buffer.getInt(at);
-      if (levels != null) {
-        levels[i] = buffer.getByte(at + 4);
+    final ByteBuf bytes = buffer();
+    final int vms = count;
+    final int[] ids = new int[vms];
+    final int first = offset + Token.HEADER_BYTES;
+    byte[] levels = null;
+    if (policy.carriesLevels()) {
+      levels = new byte[vms];
+      for (int i = 0, at = first; i < vms; i++, at += 5) {
+        ids[i] = bytes.getInt(at);
+        levels[i] = bytes.getByte(at + 4);
+      }
+    } else {
+      for (int i = 0, at = first; i < vms; i++, at += 4) {
+        ids[i] = bytes.getInt(at);
       }
     }
     return new Token(policy, epoch(), sequence(), position(), creator(), ids, levels);
