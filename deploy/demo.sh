@@ -7,9 +7,9 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 deploy/setup-host.sh
 mvn -B -ntp -q package -DskipTests
 bridge=scdemo
-cleanup() { deploy/testbed.sh down "$bridge" >/dev/null 2>&1 || true; }
+cleanup() { deploy/ovs-bed.sh down "$bridge" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-deploy/testbed.sh up "$bridge" 6 10.78.0
+deploy/ovs-bed.sh up "$bridge" 6 10.78.0
 for server in 2 4 6; do
   ip netns exec "$bridge-h$server" iperf3 -s -D -1 -p 5201
 done

@@ -1,50 +1,286 @@
 #!/usr/bin/env bash
-# A small real test bed: one OVS userspace bridge and N hosts in network namespaces.
-#   deploy/testbed.sh up   BRIDGE N [SUBNET]   creates bridge BRIDGE and hosts BRIDGE-h1..hN,
-#                                               host i at SUBNET.i/24 (default 10.77.0)
-#   deploy/testbed.sh down BRIDGE              removes them again
-# Needs root and a running Open vSwitch (deploy/setup-host.sh starts one).
+# A data-centre-shaped test bed on one machine (../shared/TESTBED.md, "Several hosts"):
+#   deploy/testbed.sh up N [RACKS]   N hosts (default racks: 2), each in its own network, mount and
+#                                    UTS namespace with its own Open vSwitch (bridge br0, userspace
+#                                    datapath) and its own libvirtd, joined by top-of-rack bridges
+#                                    t1..tR under an aggregation bridge agg (three link levels)
+#   deploy/testbed.sh status         each host: its address, OVS, libvirtd and guests
+#   deploy/testbed.sh down           stops every daemon it started and removes what it made
+#   deploy/testbed.sh uri H          host H's libvirt URI, usable from the root namespace
+#   deploy/testbed.sh exec H CMD...  runs CMD inside host H (its network and mount namespace)
+# Host i has address 10.210.0.i/16 on br0's internal port; guests use 10.210.1.0/24 and up. Every
+# host defines the libvirt network "score" on its own br0, so a guest attaches wherever it runs.
+# The machine's own Open vSwitch and libvirt are left alone. As root on Debian.
 set -euo pipefail
 
+here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+state=/run/score-testbed
+prefix=sc
+subnet=10.210
 die() { echo "testbed: $*" >&2; exit 1; }
+[[ $(id -u) -eq 0 ]] || die "run as root (it makes namespaces and starts daemons)"
+
+packages=(openvswitch-switch libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+  qemu-system-x86 qemu-utils iproute2 ethtool util-linux procps)
+
+install_packages() {
+  local missing=()
+  for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "testbed: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >&2 || die "apt-get update failed"
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
+      || die "could not install ${missing[*]}"
+  fi
+  # Without recommends, libvirt's users and folders are missing (TESTBED.md).
+  getent group kvm >/dev/null || groupadd --system kvm
+  getent group libvirt >/dev/null || groupadd --system libvirt
+  getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu
+  getent passwd libvirt-qemu >/dev/null \
+    || useradd --system -g kvm -G libvirt-qemu -d /var/lib/libvirt -M -s /usr/sbin/nologin libvirt-qemu
+}
+
+# The folders each host (and the fabric) gets privately, bind-mounted over the machine's own.
+private_dirs=(/run/openvswitch /etc/openvswitch /var/log/openvswitch /var/lib/openvswitch
+  /run/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt /etc/libvirt)
+
+# Runs inside a fresh mount namespace: bind private folders, start OVS (and for a host libvirtd),
+# then sleep so that nsenter can find the namespaces by this process's pid.
+node_script() {
+  cat <<'NODE'
+set -euo pipefail
+dir=$1 role=$2 index=$3
+mkdir -p /etc/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt /run/libvirt \
+  /run/openvswitch /etc/openvswitch /var/log/openvswitch /var/lib/openvswitch
+for target in /run/openvswitch /etc/openvswitch /var/log/openvswitch /var/lib/openvswitch \
+    /run/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt /etc/libvirt; do
+  private=$dir/root$target
+  mkdir -p "$private"
+  mount --bind "$private" "$target"
+done
+hostname "$role$index"
+ovsdb-tool create /etc/openvswitch/conf.db /usr/share/openvswitch/vswitch.ovsschema
+ovsdb-server --remote=punix:/run/openvswitch/db.sock --pidfile=/run/openvswitch/ovsdb-server.pid \
+  --detach --log-file=/var/log/openvswitch/ovsdb-server.log
+ovs-vsctl --no-wait init
+ovs-vswitchd --pidfile=/run/openvswitch/ovs-vswitchd.pid --detach \
+  --log-file=/var/log/openvswitch/ovs-vswitchd.log
+echo ready > "$dir/ready"
+exec sleep infinity
+NODE
+}
+
+node_pid() { cat "$state/$1/pid" 2>/dev/null; }
+
+# Runs a command inside node $1 (network, mount and UTS namespaces).
+in_node() {
+  local node=$1
+  shift
+  local pid
+  pid=$(node_pid "$node") || die "no such node: $node"
+  nsenter -t "$pid" -m -n -u -- "$@"
+}
+
+start_node() {
+  local node=$1 role=$2 index=$3
+  local dir=$state/$node
+  mkdir -p "$dir"
+  ip netns add "$prefix-$node"
+  ip -n "$prefix-$node" link set lo up
+  node_script > "$dir/node.sh"
+  setsid ip netns exec "$prefix-$node" unshare -m -u --propagation private \
+    bash "$dir/node.sh" "$dir" "$role" "$index" > "$dir/node.log" 2>&1 < /dev/null &
+  for _ in $(seq 1 100); do
+    [[ -f $dir/ready ]] && break
+    sleep 0.1
+  done
+  [[ -f $dir/ready ]] || die "$node did not start its switch (see $dir/node.log)"
+  # The sleeping process holds the namespaces; its pid is how we enter them.
+  local pid=
+  for _ in $(seq 1 50); do
+    pid=$(ip netns pids "$prefix-$node" | while read -r p; do
+      if [[ $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null) == "sleep infinity " ]]; then
+        echo "$p"
+      fi
+    done | head -1 || true)
+    [[ -n $pid ]] && break
+    sleep 0.1
+  done
+  [[ -n $pid ]] || die "cannot find $node's holder process"
+  echo "$pid" > "$dir/pid"
+}
+
+# A veth pair: $1 in node $2 (or the root if empty), $3 in node $4; both up, offloads off.
+link() {
+  local a=$1 node_a=$2 b=$3 node_b=$4
+  ip link add "$a" type veth peer name "$b"
+  [[ -n $node_a ]] && ip link set "$a" netns "$prefix-$node_a"
+  [[ -n $node_b ]] && ip link set "$b" netns "$prefix-$node_b"
+  for end in "$a:$node_a" "$b:$node_b"; do
+    local name=${end%%:*} node=${end#*:}
+    if [[ -n $node ]]; then
+      ip -n "$prefix-$node" link set "$name" up
+      ip netns exec "$prefix-$node" ethtool -K "$name" tx off >/dev/null 2>&1 || true
+    fi
+  done
+}
+
+host_libvirt() {
+  local host=$1 index=$2
+  local dir=$state/$host
+  # The machine's libvirt configuration, copied into the host's private /etc/libvirt.
+  cp -a /etc/libvirt/. "$dir/root/etc/libvirt/"
+  mkdir -p "$dir/root/var/lib/libvirt/qemu" "$dir/root/var/lib/libvirt/images" \
+    "$dir/root/var/log/libvirt/qemu" "$dir/root/var/cache/libvirt/qemu"
+  # Seed QEMU's capabilities cache from an earlier host: saves about 2 s per host.
+  [[ -d $state/caps && ! -d $dir/root/var/cache/libvirt/qemu/capabilities ]] \
+    && cp -a "$state/caps" "$dir/root/var/cache/libvirt/qemu/capabilities"
+  local uuid
+  uuid=$(printf '5c0e0000-0000-4000-8000-%012d' "$index")
+  cat >> "$dir/root/etc/libvirt/libvirtd.conf" <<CONF
+
+# score test bed, host $index
+listen_tls = 0
+listen_tcp = 1
+auth_tcp = "none"
+host_uuid = "$uuid"
+CONF
+  cat >> "$dir/root/etc/libvirt/qemu.conf" <<CONF
+
+# score test bed, host $index
+cgroup_controllers = [ ]
+migration_port_min = $((49152 + 100 * index))
+migration_port_max = $((49152 + 100 * index + 63))
+user = "root"
+group = "root"
+CONF
+  in_node "$host" virtlogd -d -p /run/libvirt/virtlogd.pid
+  in_node "$host" libvirtd -d -l -p /run/libvirt/libvirtd.pid
+  for _ in $(seq 1 100); do
+    virsh -c "$(uri_of "$index")" version >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  virsh -c "$(uri_of "$index")" version >/dev/null 2>&1 || die "$host's libvirtd did not start"
+  local network=$dir/score-net.xml
+  cat > "$network" <<XML
+<network>
+  <name>score</name>
+  <forward mode='bridge'/>
+  <bridge name='br0'/>
+  <virtualport type='openvswitch'/>
+</network>
+XML
+  virsh -q -c "$(uri_of "$index")" net-define "$network" >/dev/null
+  virsh -q -c "$(uri_of "$index")" net-start score >/dev/null
+  [[ -d $state/caps ]] || cp -a "$dir/root/var/cache/libvirt/qemu/capabilities" "$state/caps" 2>/dev/null || true
+}
+
+uri_of() { echo "qemu+unix:///system?socket=$state/h$1/root/run/libvirt/libvirt-sock"; }
 
 up() {
-  local bridge=$1 hosts=$2 subnet=${3:-10.77.0}
-  [[ ${#bridge} -le 10 ]] || die "bridge name '$bridge' is longer than 10 characters"
-  [[ $hosts =~ ^[0-9]+$ && $hosts -ge 1 && $hosts -le 250 ]] || die "host count must be 1..250, got '$hosts'"
-  ovs-vsctl --may-exist add-br "$bridge" -- set bridge "$bridge" datapath_type=netdev \
-    || die "cannot create bridge $bridge (is Open vSwitch running?)"
-  ip link set "$bridge" up 2>/dev/null || true
-  for i in $(seq 1 "$hosts"); do
-    local ns="$bridge-h$i" veth="$bridge-v$i"
-    ip netns add "$ns" 2>/dev/null || true
-    if ! ip link show "$veth" >/dev/null 2>&1; then
-      ip link add "$veth" type veth peer name eth0 netns "$ns"
-    fi
-    ip link set "$veth" up
-    ovs-vsctl --may-exist add-port "$bridge" "$veth"
-    ip -n "$ns" addr replace "$subnet.$i/24" dev eth0
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
-    # TCP over the userspace datapath needs checksum offload off on the namespace end.
-    ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null
+  local hosts=$1 racks=${2:-2}
+  [[ $hosts =~ ^[0-9]+$ && $hosts -ge 1 && $hosts -le 32 ]] || die "host count must be 1..32, got '$hosts'"
+  [[ $racks =~ ^[0-9]+$ && $racks -ge 1 && $racks -le $hosts ]] || die "racks must be 1..$hosts"
+  [[ ! -d $state ]] || die "a test bed is up already ($state); run: $0 down"
+  install_packages
+  command -v nsenter >/dev/null || die "nsenter (util-linux) is missing"
+  local started=$SECONDS
+  mkdir -p "$state"
+  echo "$hosts $racks" > "$state/shape"
+  # The userspace datapath reads each port through a socket sized by rmem_default: raise it while
+  # the ports are made, or bursts are dropped silently (TESTBED.md), and restore it afterwards.
+  local rmem
+  rmem=$(sysctl -n net.core.rmem_default)
+  echo "$rmem" > "$state/rmem_default"
+  sysctl -q -w net.core.rmem_default=4194304
+  start_node fab fab 0
+  in_node fab ovs-vsctl add-br agg -- set bridge agg datapath_type=netdev
+  in_node fab ip link set agg up
+  for rack in $(seq 1 "$racks"); do
+    in_node fab ovs-vsctl add-br "t$rack" -- set bridge "t$rack" datapath_type=netdev \
+      protocols=OpenFlow10,OpenFlow13
+    in_node fab ip link set "t$rack" up
+    link "a$rack" fab "u$rack" fab
+    in_node fab ovs-vsctl add-port agg "a$rack" -- add-port "t$rack" "u$rack"
   done
+  for i in $(seq 1 "$hosts"); do
+    local rack=$(( (i - 1) * racks / hosts + 1 ))
+    start_node "h$i" h "$i"
+    in_node "h$i" ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev
+    link "d$i" fab up0 "h$i"
+    in_node fab ovs-vsctl add-port "t$rack" "d$i"
+    in_node "h$i" ovs-vsctl add-port br0 up0
+    in_node "h$i" ip addr add "$subnet.0.$i/16" dev br0
+    in_node "h$i" ip link set br0 up
+    echo "$rack" > "$state/h$i/rack"
+    host_libvirt "h$i" "$i"
+  done
+  sysctl -q -w net.core.rmem_default="$rmem"
+  echo "testbed: $hosts hosts in $racks racks up in $((SECONDS - started)) s" >&2
+  status
+}
+
+status() {
+  [[ -d $state ]] || { echo "testbed: no test bed is up"; return 0; }
+  read -r hosts racks < "$state/shape"
+  printf '%-4s %-5s %-14s %-6s %-9s %s\n' HOST RACK ADDRESS OVS LIBVIRTD GUESTS
+  for i in $(seq 1 "$hosts"); do
+    local ovs=down libvirtd=down guests=-
+    in_node "h$i" ovs-vsctl --timeout=2 br-exists br0 2>/dev/null && ovs=up
+    if virsh -c "$(uri_of "$i")" version >/dev/null 2>&1; then
+      libvirtd=up
+      guests=$(virsh -c "$(uri_of "$i")" list --name 2>/dev/null | sed '/^$/d' | paste -sd, -)
+      guests=${guests:--}
+    fi
+    printf '%-4s %-5s %-14s %-6s %-9s %s\n' "h$i" "t$(cat "$state/h$i/rack")" "$subnet.0.$i" \
+      "$ovs" "$libvirtd" "$guests"
+  done
+  echo "libvirt: $0 uri H  (host 1: $(uri_of 1))"
 }
 
 down() {
-  local bridge=$1
-  for ns in $(ip netns list | awk '{print $1}' | grep -E "^$bridge-h[0-9]+$" || true); do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-    ip netns del "$ns"
+  [[ -d $state ]] || { echo "testbed: nothing to take down"; return 0; }
+  local hosts=0
+  [[ -f $state/shape ]] && read -r hosts _ < "$state/shape"
+  for i in $(seq 1 "$hosts"); do
+    if [[ -f $state/h$i/pid ]]; then
+      # Guests first (their QEMU processes live in the host's namespaces), then the daemons.
+      for guest in $(virsh -c "$(uri_of "$i")" list --name 2>/dev/null); do
+        virsh -c "$(uri_of "$i")" destroy "$guest" >/dev/null 2>&1 || true
+      done
+    fi
   done
-  for veth in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E "^$bridge-v[0-9]+$" || true); do
-    ip link del "$veth" 2>/dev/null || true
+  for node in $(ls "$state" 2>/dev/null); do
+    [[ -d $state/$node ]] || continue
+    if ip netns list | awk '{print $1}' | grep -qx "$prefix-$node"; then
+      for pid in $(ip netns pids "$prefix-$node" 2>/dev/null); do
+        kill "$pid" 2>/dev/null || true
+      done
+    fi
   done
-  ovs-vsctl --if-exists del-br "$bridge"
+  sleep 0.5
+  for node in $(ls "$state" 2>/dev/null); do
+    if ip netns list | awk '{print $1}' | grep -qx "$prefix-$node"; then
+      for pid in $(ip netns pids "$prefix-$node" 2>/dev/null); do
+        kill -9 "$pid" 2>/dev/null || true
+      done
+      ip netns del "$prefix-$node" 2>/dev/null || true
+    fi
+  done
+  [[ -f $state/rmem_default ]] && sysctl -q -w net.core.rmem_default="$(cat "$state/rmem_default")"
+  rm -rf "$state"
+  echo "testbed: down" >&2
 }
 
 case "${1:-}" in
-  up) [[ $# -ge 3 ]] || die "usage: $0 up BRIDGE N [SUBNET]"; up "$2" "$3" "${4:-10.77.0}" ;;
-  down) [[ $# -ge 2 ]] || die "usage: $0 down BRIDGE"; down "$2" ;;
-  *) die "usage: $0 up BRIDGE N [SUBNET] | down BRIDGE" ;;
+  up) [[ $# -ge 2 ]] || die "usage: $0 up N [RACKS]"; up "$2" "${3:-2}" ;;
+  status) status ;;
+  down) down ;;
+  uri) [[ $# -eq 2 ]] || die "usage: $0 uri H"; uri_of "$2" ;;
+  exec) [[ $# -ge 3 ]] || die "usage: $0 exec H COMMAND..."; node=h$2; shift 2; in_node "$node" "$@" ;;
+  *) die "usage: $0 up N [RACKS] | status | down | uri H | exec H COMMAND..." ;;
 esac

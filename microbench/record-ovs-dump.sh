@@ -8,8 +8,8 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 flows=${1:-100000}
 bridge=screc
 out=microbench/data/ovs-dump-${flows}.txt.gz
-trap 'deploy/testbed.sh down "$bridge" >/dev/null 2>&1 || true' EXIT
-deploy/testbed.sh up "$bridge" 2 10.79.0
+trap 'deploy/ovs-bed.sh down "$bridge" >/dev/null 2>&1 || true' EXIT
+deploy/ovs-bed.sh up "$bridge" 2 10.79.0
 mvn -B -ntp -q package -DskipTests -pl daemon -am
 # The agent's own counting pipeline, beside the bridge's default NORMAL rule.
 java -cp daemon/cli/target/score.jar score.agent.ovs.PrintPipeline | ovs-ofctl add-flows "$bridge" -

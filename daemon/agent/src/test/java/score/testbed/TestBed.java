@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real test bed for tests: an OVS userspace bridge and hosts in network namespaces, made by the
- * project's own {@code deploy/testbed.sh}. Traffic stays between these namespaces.
+ * project's own {@code deploy/ovs-bed.sh}. Traffic stays between these namespaces.
  */
 public final class TestBed implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,8 +28,8 @@ public final class TestBed implements AutoCloseable {
   /** Creates bridge {@code bridge} with {@code hosts} hosts at {@code subnet.1 ..}. */
   public static TestBed up(final String bridge, final int hosts, final String subnet) {
     requireOvs();
-    run(List.of(script("testbed.sh").toString(), "down", bridge), 60);
-    run(List.of(script("testbed.sh").toString(), "up", bridge, "" + hosts, subnet), 60);
+    run(List.of(script("ovs-bed.sh").toString(), "down", bridge), 60);
+    run(List.of(script("ovs-bed.sh").toString(), "up", bridge, "" + hosts, subnet), 60);
     return new TestBed(bridge, subnet);
   }
 
@@ -130,7 +130,7 @@ public final class TestBed implements AutoCloseable {
 
   @Override
   public void close() {
-    run(List.of(script("testbed.sh").toString(), "down", bridge), 60);
+    run(List.of(script("ovs-bed.sh").toString(), "down", bridge), 60);
   }
 
   /** Exit code and merged output of a command. */
