@@ -2,6 +2,8 @@
 # Prepares a Debian machine (as root) to build, test and demo S-CORE: installs the system
 # packages it needs if they are missing and starts Open vSwitch. Safe to run again.
 set -euo pipefail
+# shellcheck source=deploy/lib.sh
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 die() { echo "setup-host: $*" >&2; exit 1; }
 [[ $(id -u) -eq 0 ]] || die "run as root (it installs packages and starts Open vSwitch)"
@@ -15,18 +17,7 @@ packages=(
   spin gcc libc6-dev                     # model checking the ring protocol (protocol/model)
   fontconfig fonts-dejavu-core           # text in `score simulate --plot` (Java2D needs a font)
 )
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-    || missing+=("$package")
-done
-if [[ ${#missing[@]} -gt 0 ]]; then
-  echo "setup-host: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q || die "apt-get update failed"
-  apt-get install -y -q --no-install-recommends "${missing[@]}" \
-    || die "could not install: ${missing[*]}"
-fi
+ensure_packages setup-host "${packages[@]}" || exit 1
 
 for tool in java mvn ovs-vsctl ovs-ofctl iperf3 ethtool ip spin gcc; do
   command -v "$tool" >/dev/null || die "$tool is still missing after installing packages"

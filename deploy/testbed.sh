@@ -18,24 +18,15 @@ state=/run/score-testbed
 prefix=sc
 subnet=10.210
 die() { echo "testbed: $*" >&2; exit 1; }
+# shellcheck source=deploy/lib.sh
+source "$here/lib.sh"
 [[ $(id -u) -eq 0 ]] || die "run as root (it makes namespaces and starts daemons)"
 
 packages=(openvswitch-switch libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
   qemu-system-x86 qemu-utils iproute2 ethtool util-linux procps)
 
 install_packages() {
-  local missing=()
-  for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-      || missing+=("$package")
-  done
-  if [[ ${#missing[@]} -gt 0 ]]; then
-    echo "testbed: installing ${missing[*]}" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >&2 || die "apt-get update failed"
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
-      || die "could not install ${missing[*]}"
-  fi
+  ensure_packages testbed "${packages[@]}" || exit 1
   # Without recommends, libvirt's users and folders are missing (TESTBED.md).
   getent group kvm >/dev/null || groupadd --system kvm
   getent group libvirt >/dev/null || groupadd --system libvirt

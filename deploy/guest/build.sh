@@ -8,20 +8,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 root=$(cd "$here/../.." && pwd)
 die() { echo "guest: $*" >&2; exit 1; }
+# shellcheck source=deploy/lib.sh
+source "$here/../lib.sh"
 
-need=(busybox-static cpio gcc libc6-dev xz-utils)
-missing=()
-for package in "${need[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-    || missing+=("$package")
-done
-if [[ ${#missing[@]} -gt 0 ]]; then
-  echo "guest: installing ${missing[*]}" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
-    || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-         --no-install-recommends "${missing[@]}" >&2; } \
-    || die "could not install ${missing[*]}"
-fi
+ensure_packages guest busybox-static cpio gcc libc6-dev xz-utils || exit 1
 
 kernel=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' 2>/dev/null \
   | awk '{print $1}' | sort -V | tail -1)
