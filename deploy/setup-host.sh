@@ -16,6 +16,9 @@ packages=(
   procps                                 # pgrep, ps for tests
   spin gcc libc6-dev                     # model checking the ring protocol (protocol/model)
   fontconfig fonts-dejavu-core           # text in `score simulate --plot` (Java2D needs a font)
+  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
+                                         # the data-centre test bed's hosts (deploy/testbed.sh)
+  busybox-static cpio xz-utils util-linux # its guests (deploy/guest/build.sh), nsenter
 )
 ensure_packages setup-host "${packages[@]}" || exit 1
 
