@@ -1,0 +1,190 @@
+package score.agent.libvirt;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.DomainJobStats;
+import org.libvirt.TypedParameter;
+import org.libvirt.TypedStringParameter;
+import org.libvirt.TypedUlongParameter;
+
+/**
+ * One managed live migration with libvirt's typed parameters: the planned bandwidth, the allowed
+ * downtime, post-copy allowed or not, auto-converge; progress from the job statistics while it
+ * runs; an abort (the VM stays on the source) when it does not end in time. The migration call
+ * itself blocks inside libvirt, so it runs on its own worker and is supervised from here: a link
+ * that goes down or a destination libvirtd that dies can make it wait forever (TESTBED.md).
+ */
+public final class LibvirtMigrator {
+  /** What to migrate and how. */
+  public record Request(
+      String vmName,
+      String sourceUri,
+      String destinationUri,
+      String migrationUri,
+      long bytesPerSecond,
+      Duration maxDowntime,
+      boolean postCopyAllowed,
+      boolean autoConverge,
+      Duration giveUpAfter) {
+    public Request {
+      Objects.requireNonNull(vmName);
+      if (bytesPerSecond < 1 << 20) {
+        throw new IllegalArgumentException(
+            "libvirt takes whole MiB/s: " + bytesPerSecond + " B/s is below 1 MiB/s");
+      }
+    }
+  }
+
+  /** How it ended; the figures are the destination's statistics of the completed job. */
+  public record Outcome(
+      boolean succeeded,
+      String why,
+      long elapsedMillis,
+      long dataProcessedBytes,
+      long downtimeMillis) {}
+
+  private final LibvirtCalls calls;
+  private final Duration callTimeout;
+
+  public LibvirtMigrator(final LibvirtCalls calls, final Duration callTimeout) {
+    this.calls = calls;
+    this.callTimeout = callTimeout;
+  }
+
+  /** Migrates and waits for the end, or aborts after {@link Request#giveUpAfter}. */
+  public Outcome migrate(final Request request) throws HypervisorException {
+    final Connect source =
+        calls.run(
+            "connect to the source " + request.sourceUri(),
+            callTimeout,
+            () -> new Connect(request.sourceUri()));
+    final Connect destination =
+        calls.run(
+            "connect to the destination " + request.destinationUri(),
+            callTimeout,
+            () -> new Connect(request.destinationUri()));
+    try {
+      final Domain domain =
+          calls.run(
+              "find VM " + request.vmName() + " on " + request.sourceUri(),
+              callTimeout,
+              () -> source.domainLookupByName(request.vmName()));
+      calls.run(
+          "set the allowed downtime of " + request.vmName(),
+          callTimeout,
+          () -> domain.migrateSetMaxDowntime(request.maxDowntime().toMillis()));
+      final TypedParameter[] parameters = {
+        new TypedStringParameter("migrate_uri", request.migrationUri()),
+        new TypedUlongParameter("bandwidth", Math.max(1, request.bytesPerSecond() >> 20)),
+      };
+      int flags = Domain.MigrateFlags.LIVE | Domain.MigrateFlags.ABORT_ON_ERROR;
+      if (request.postCopyAllowed()) {
+        flags |= Domain.MigrateFlags.POSTCOPY;
+      }
+      if (request.autoConverge()) {
+        flags |= Domain.MigrateFlags.AUTO_CONVERGE;
+      }
+      final int migrateFlags = flags;
+      final long started = System.nanoTime();
+      final CompletableFuture<Domain> running =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return domain.migrate(destination, parameters, migrateFlags);
+                } catch (final org.libvirt.LibvirtException e) {
+                  throw new java.util.concurrent.CompletionException(e);
+                }
+              },
+              runnable -> {
+                final Thread thread = new Thread(runnable, "score-migrate-" + request.vmName());
+                thread.setDaemon(true);
+                thread.start();
+              });
+      try {
+        running.get(request.giveUpAfter().toNanos(), TimeUnit.NANOSECONDS);
+      } catch (final TimeoutException e) {
+        abort(domain, request);
+        return new Outcome(
+            false,
+            "aborted: not done within " + request.giveUpAfter(),
+            (System.nanoTime() - started) / 1_000_000,
+            0,
+            0);
+      } catch (final ExecutionException e) {
+        final Throwable cause = e.getCause() == null ? e : e.getCause();
+        return new Outcome(
+            false,
+            "libvirt failed the migration: " + String.valueOf(cause.getMessage()).strip(),
+            (System.nanoTime() - started) / 1_000_000,
+            0,
+            0);
+      } catch (final InterruptedException e) {
+        abort(domain, request);
+        Thread.currentThread().interrupt();
+        throw new HypervisorException(
+            HypervisorException.Kind.FAILED, "interrupted; the migration was aborted", e);
+      }
+      return completed(destination, request, (System.nanoTime() - started) / 1_000_000);
+    } finally {
+      closeQuietly(source, request.sourceUri());
+      closeQuietly(destination, request.destinationUri());
+    }
+  }
+
+  private void abort(final Domain domain, final Request request) {
+    try {
+      calls.run("abort the migration of " + request.vmName(), callTimeout, domain::abortJob);
+    } catch (final HypervisorException e) {
+      System.getLogger(LibvirtMigrator.class.getName())
+          .log(System.Logger.Level.WARNING, e.getMessage());
+    }
+  }
+
+  /** The destination's statistics of the completed job (libvirt clears them on the first read). */
+  private Outcome completed(final Connect destination, final Request request, final long millis)
+      throws HypervisorException {
+    final DomainJobStats stats =
+        calls.run(
+            "read the completed job of " + request.vmName(),
+            callTimeout,
+            () -> destination.domainLookupByName(request.vmName()).getJobStats(1));
+    long elapsed = millis;
+    long processed = 0;
+    long downtime = 0;
+    for (final TypedParameter stat : stats.stats) {
+      final long value = parse(stat);
+      switch (stat.field) {
+        case "time_elapsed" -> elapsed = value;
+        case "data_processed" -> processed = value;
+        case "downtime" -> downtime = value;
+        default -> {
+          // other statistics are not reported here
+        }
+      }
+    }
+    return new Outcome(true, "completed", elapsed, processed, downtime);
+  }
+
+  private static long parse(final TypedParameter stat) {
+    try {
+      return Long.parseLong(stat.getValueAsString());
+    } catch (final NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private void closeQuietly(final Connect connection, final String uri) {
+    try {
+      calls.run("close the connection to " + uri, callTimeout, connection::close);
+    } catch (final HypervisorException e) {
+      System.getLogger(LibvirtMigrator.class.getName())
+          .log(System.Logger.Level.WARNING, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package score.agent.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import score.testbed.DataCentreBed;
+
+/**
+ * A live migration through the adapter across racks of the real test bed (h1 in rack 1 to h3 in
+ * rack 2): it completes at the requested bandwidth, the guest's heartbeat goes on on the
+ * destination with the same boot id and no lost page, and the VM runs on exactly one host.
+ */
+@Tag("libvirt")
+class LibvirtMigratorTest {
+  private static final Pattern BEAT = Pattern.compile("boot=(\\w+) seq=(\\d+) .* bad=(\\d+)");
+  private static DataCentreBed bed;
+
+  @BeforeAll
+  static void up() {
+    bed = DataCentreBed.up(4, 2);
+  }
+
+  @AfterAll
+  static void down() {
+    if (bed != null) {
+      bed.close();
+    }
+  }
+
+  private static Matcher beat(final Path log) throws Exception {
+    final Matcher matcher = BEAT.matcher(DataCentreBed.lastHeartbeat(log));
+    assertTrue(matcher.find(), "no heartbeat in " + log);
+    return matcher;
+  }
+
+  private static void awaitSequence(final Path log, final long sequence) throws Exception {
+    final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      final Matcher matcher = BEAT.matcher(DataCentreBed.lastHeartbeat(log));
+      if (matcher.find() && Long.parseLong(matcher.group(2)) >= sequence) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("heartbeat " + sequence + " never came: " + log);
+  }
+
+  @Test
+  void aLiveMigrationAcrossRacksShouldKeepTheGuestAlive() throws Exception {
+    final Path log = bed.startGuest(1, "mig1", "10.210.1.1", 1, "tb.dirty=1000 tb.mem=40");
+    awaitSequence(log, 3);
+    final Matcher before = beat(log);
+    final String boot = before.group(1);
+    final long sequenceBefore = Long.parseLong(before.group(2));
+    try (LibvirtCalls calls = new LibvirtCalls()) {
+      final LibvirtMigrator.Outcome outcome =
+          new LibvirtMigrator(calls, Duration.ofSeconds(10))
+              .migrate(
+                  new LibvirtMigrator.Request(
+                      "mig1",
+                      bed.uri(1),
+                      bed.uri(3),
+                      "tcp://10.210.0.3",
+                      32L << 20,
+                      Duration.ofMillis(300),
+                      false,
+                      false,
+                      Duration.ofSeconds(120)));
+      assertTrue(outcome.succeeded(), outcome.why());
+      assertTrue(outcome.dataProcessedBytes() > 100L << 20, "moved " + outcome);
+      assertTrue(outcome.elapsedMillis() > 2_000, "at 32 MiB/s it takes seconds: " + outcome);
+      System.out.println("migration across racks: " + outcome);
+      try (LibvirtInventory source =
+              LibvirtInventory.connect(bed.uri(1), Duration.ofSeconds(10), calls);
+          LibvirtInventory destination =
+              LibvirtInventory.connect(bed.uri(3), Duration.ofSeconds(10), calls)) {
+        assertEquals(List.of(), source.runningVms(), "gone from the source");
+        assertEquals("mig1", destination.runningVms().get(0).name(), "running on h3");
+      }
+    }
+    awaitSequence(log, sequenceBefore + 8);
+    final Matcher after = beat(log);
+    assertEquals(boot, after.group(1), "same boot: no reboot");
+    assertEquals("0", after.group(3), "no page lost or corrupted");
+  }
+}
