@@ -41,6 +41,27 @@ public final class LibvirtMigrator {
     }
   }
 
+  /**
+   * The running job as libvirt reports it.
+   *
+   * @param iteration the pre-copy round (libvirt's memory_iteration)
+   * @param dirtyPagesPerSecond the dirty rate libvirt measured for the job (0 until it knows)
+   */
+  public record Progress(
+      long elapsedMillis,
+      long dataProcessedBytes,
+      long dataRemainingBytes,
+      long iteration,
+      long dirtyPagesPerSecond) {}
+
+  /** Told of the job's progress once per period, on the supervising thread. */
+  @FunctionalInterface
+  public interface ProgressListener {
+    void progress(Progress progress);
+
+    ProgressListener NONE = progress -> {};
+  }
+
   /** How it ended; the figures are the destination's statistics of the completed job. */
   public record Outcome(
       boolean succeeded,
@@ -59,6 +80,17 @@ public final class LibvirtMigrator {
 
   /** Migrates and waits for the end, or aborts after {@link Request#giveUpAfter}. */
   public Outcome migrate(final Request request) throws HypervisorException {
+    return migrate(request, Duration.ofSeconds(1), ProgressListener.NONE);
+  }
+
+  /**
+   * Migrates, reports the job's progress every {@code period}, and waits for the end, or aborts
+   * after {@link Request#giveUpAfter}. A progress query that fails or times out is logged and
+   * skipped: the migration goes on.
+   */
+  public Outcome migrate(
+      final Request request, final Duration period, final ProgressListener listener)
+      throws HypervisorException {
     final Connect source =
         calls.run(
             "connect to the source " + request.sourceUri(),
@@ -107,7 +139,19 @@ public final class LibvirtMigrator {
                 thread.start();
               });
       try {
-        running.get(request.giveUpAfter().toNanos(), TimeUnit.NANOSECONDS);
+        final long giveUpAt = started + request.giveUpAfter().toNanos();
+        while (true) {
+          final long left = giveUpAt - System.nanoTime();
+          if (left <= 0) {
+            throw new TimeoutException();
+          }
+          try {
+            running.get(Math.min(left, period.toNanos()), TimeUnit.NANOSECONDS);
+            break;
+          } catch (final TimeoutException stillRunning) {
+            report(domain, request, listener);
+          }
+        }
       } catch (final TimeoutException e) {
         abort(domain, request);
         return new Outcome(
@@ -135,6 +179,38 @@ public final class LibvirtMigrator {
       closeQuietly(source, request.sourceUri());
       closeQuietly(destination, request.destinationUri());
     }
+  }
+
+  private void report(final Domain domain, final Request request, final ProgressListener listener) {
+    final DomainJobStats stats;
+    try {
+      stats =
+          calls.run(
+              "read the job of " + request.vmName(), callTimeout, () -> domain.getJobStats(0));
+    } catch (final HypervisorException e) {
+      System.getLogger(LibvirtMigrator.class.getName())
+          .log(System.Logger.Level.WARNING, e.getMessage());
+      return;
+    }
+    long elapsed = 0;
+    long processed = 0;
+    long remaining = 0;
+    long iteration = 0;
+    long dirty = 0;
+    for (final TypedParameter stat : stats.stats) {
+      final long value = parse(stat);
+      switch (stat.field) {
+        case "time_elapsed" -> elapsed = value;
+        case "data_processed" -> processed = value;
+        case "data_remaining" -> remaining = value;
+        case "memory_iteration" -> iteration = value;
+        case "memory_dirty_rate" -> dirty = value;
+        default -> {
+          // other statistics are not reported here
+        }
+      }
+    }
+    listener.progress(new Progress(elapsed, processed, remaining, iteration, dirty));
   }
 
   private void abort(final Domain domain, final Request request) {

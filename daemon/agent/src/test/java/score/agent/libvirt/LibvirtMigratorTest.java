@@ -61,6 +61,8 @@ class LibvirtMigratorTest {
     final Matcher before = beat(log);
     final String boot = before.group(1);
     final long sequenceBefore = Long.parseLong(before.group(2));
+    final List<LibvirtMigrator.Progress> progress =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
     try (LibvirtCalls calls = new LibvirtCalls()) {
       final LibvirtMigrator.Outcome outcome =
           new LibvirtMigrator(calls, Duration.ofSeconds(10))
@@ -74,8 +76,15 @@ class LibvirtMigratorTest {
                       Duration.ofMillis(300),
                       false,
                       false,
-                      Duration.ofSeconds(120)));
+                      Duration.ofSeconds(120)),
+                  Duration.ofMillis(500),
+                  progress::add);
       assertTrue(outcome.succeeded(), outcome.why());
+      assertTrue(progress.size() >= 3, "progress every 500 ms of a 4 s migration: " + progress);
+      final LibvirtMigrator.Progress first = progress.get(0);
+      final LibvirtMigrator.Progress last = progress.get(progress.size() - 1);
+      assertTrue(last.dataProcessedBytes() > first.dataProcessedBytes(), "data moves: " + progress);
+      assertTrue(first.dataRemainingBytes() > 0, "data remains at first: " + first);
       assertTrue(outcome.dataProcessedBytes() > 100L << 20, "moved " + outcome);
       assertTrue(outcome.elapsedMillis() > 2_000, "at 32 MiB/s it takes seconds: " + outcome);
       System.out.println("migration across racks: " + outcome);
