@@ -192,25 +192,14 @@ public final class LibvirtMigrator {
           .log(System.Logger.Level.WARNING, e.getMessage());
       return;
     }
-    long elapsed = 0;
-    long processed = 0;
-    long remaining = 0;
-    long iteration = 0;
-    long dirty = 0;
-    for (final TypedParameter stat : stats.stats) {
-      final long value = parse(stat);
-      switch (stat.field) {
-        case "time_elapsed" -> elapsed = value;
-        case "data_processed" -> processed = value;
-        case "data_remaining" -> remaining = value;
-        case "memory_iteration" -> iteration = value;
-        case "memory_dirty_rate" -> dirty = value;
-        default -> {
-          // other statistics are not reported here
-        }
-      }
-    }
-    listener.progress(new Progress(elapsed, processed, remaining, iteration, dirty));
+    final java.util.Map<String, Long> values = numbers(stats);
+    listener.progress(
+        new Progress(
+            values.getOrDefault("time_elapsed", 0L),
+            values.getOrDefault("data_processed", 0L),
+            values.getOrDefault("data_remaining", 0L),
+            values.getOrDefault("memory_iteration", 0L),
+            values.getOrDefault("memory_dirty_rate", 0L)));
   }
 
   private void abort(final Domain domain, final Request request) {
@@ -230,29 +219,26 @@ public final class LibvirtMigrator {
             "read the completed job of " + request.vmName(),
             callTimeout,
             () -> destination.domainLookupByName(request.vmName()).getJobStats(1));
-    long elapsed = millis;
-    long processed = 0;
-    long downtime = 0;
-    for (final TypedParameter stat : stats.stats) {
-      final long value = parse(stat);
-      switch (stat.field) {
-        case "time_elapsed" -> elapsed = value;
-        case "data_processed" -> processed = value;
-        case "downtime" -> downtime = value;
-        default -> {
-          // other statistics are not reported here
-        }
-      }
-    }
-    return new Outcome(true, "completed", elapsed, processed, downtime);
+    final java.util.Map<String, Long> values = numbers(stats);
+    return new Outcome(
+        true,
+        "completed",
+        values.getOrDefault("time_elapsed", millis),
+        values.getOrDefault("data_processed", 0L),
+        values.getOrDefault("downtime", 0L));
   }
 
-  private static long parse(final TypedParameter stat) {
-    try {
-      return Long.parseLong(stat.getValueAsString());
-    } catch (final NumberFormatException e) {
-      return 0;
+  /** The job's integer statistics by name (libvirt's VIR_DOMAIN_JOB_* fields). */
+  private static java.util.Map<String, Long> numbers(final DomainJobStats stats) {
+    final java.util.Map<String, Long> values = new java.util.HashMap<>();
+    for (final TypedParameter stat : stats.stats) {
+      try {
+        values.put(stat.field, Long.parseLong(stat.getValueAsString()));
+      } catch (final NumberFormatException notAnInteger) {
+        // a text or floating-point statistic: not one this adapter reads
+      }
     }
+    return values;
   }
 
   private void closeQuietly(final Connect connection, final String uri) {
