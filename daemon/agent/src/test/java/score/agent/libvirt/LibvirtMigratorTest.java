@@ -101,4 +101,73 @@ class LibvirtMigratorTest {
     assertEquals(boot, after.group(1), "same boot: no reboot");
     assertEquals("0", after.group(3), "no page lost or corrupted");
   }
+
+  /** QEMU processes of {@code vm} inside host {@code host}'s network namespace. */
+  private static List<String> qemuPids(final int host, final String vm) {
+    final String pids =
+        score.testbed.TestBed.run(List.of("ip", "netns", "pids", "sc-h" + host), 10);
+    final List<String> found = new java.util.ArrayList<>();
+    for (final String pid : pids.split("\\s+")) {
+      if (pid.isBlank()) {
+        continue;
+      }
+      try {
+        final String cmdline =
+            java.nio.file.Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' ');
+        if (cmdline.contains("qemu-system") && cmdline.contains("guest=" + vm)) {
+          found.add(pid);
+        }
+      } catch (final java.io.IOException gone) {
+        // the process ended meanwhile
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void aDestinationQemuKilledMidwayShouldLeaveTheGuestRunningOnTheSource() throws Exception {
+    final Path log = bed.startGuest(2, "mig2", "10.210.1.2", 2, "tb.dirty=500 tb.mem=40");
+    awaitSequence(log, 3);
+    final String boot = beat(log).group(1);
+    final java.util.concurrent.atomic.AtomicBoolean killed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    try (LibvirtCalls calls = new LibvirtCalls()) {
+      final LibvirtMigrator.Outcome outcome =
+          new LibvirtMigrator(calls, Duration.ofSeconds(10))
+              .migrate(
+                  new LibvirtMigrator.Request(
+                      "mig2",
+                      bed.uri(2),
+                      bed.uri(4),
+                      "tcp://10.210.0.4",
+                      4L << 20,
+                      Duration.ofMillis(300),
+                      false,
+                      false,
+                      Duration.ofSeconds(120)),
+                  Duration.ofMillis(500),
+                  progress -> {
+                    if (!killed.get() && progress.dataProcessedBytes() > 4L << 20) {
+                      for (final String pid : qemuPids(4, "mig2")) {
+                        score.testbed.TestBed.run(List.of("kill", "-9", pid), 10);
+                        killed.set(true);
+                      }
+                    }
+                  });
+      assertTrue(killed.get(), "the destination's QEMU was killed mid-migration");
+      assertTrue(!outcome.succeeded(), "the migration failed: " + outcome);
+      System.out.println("destination QEMU killed: " + outcome);
+      try (LibvirtInventory source =
+              LibvirtInventory.connect(bed.uri(2), Duration.ofSeconds(10), calls);
+          LibvirtInventory destination =
+              LibvirtInventory.connect(bed.uri(4), Duration.ofSeconds(10), calls)) {
+        assertEquals("mig2", source.runningVms().get(0).name(), "still on the source");
+        assertEquals(List.of(), destination.runningVms(), "nothing left on the destination");
+      }
+    }
+    final long sequence = Long.parseLong(beat(log).group(2));
+    awaitSequence(log, sequence + 3);
+    assertEquals(boot, beat(log).group(1), "the guest never rebooted");
+    assertEquals("0", beat(log).group(3));
+  }
 }
