@@ -82,7 +82,6 @@ public final class RingAgent implements AutoCloseable {
       final Supplier<Token> firstToken) {
     this.refusals = refusals;
     final RingNode[] holder = new RingNode[1];
-    final long[] epoch = new long[1];
     this.network =
         new PeerNetwork(
             settings.selfId(),
@@ -92,13 +91,13 @@ public final class RingAgent implements AutoCloseable {
             rejections,
             limits,
             refusals,
-            () -> epoch[0],
+            // The cluster epoch stamped on every frame: the node's own, read on its thread.
+            () -> holder[0] == null ? 0 : holder[0].tokenEpoch(),
             envelope -> {
               final long now = System.nanoTime();
               holder[0].received(envelope.sender(), envelope.message(), now);
               holder[0].tick(now);
               rearm(now);
-              epoch[0] = holder[0].tokenEpoch();
             });
     this.node = new RingNode(settings, network::send, work, events, firstToken);
     this.tickNanos = tickNanos(settings);
