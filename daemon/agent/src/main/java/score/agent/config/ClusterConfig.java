@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,17 +26,24 @@ import score.core.ring.RingSettings;
  * rotation-base 10s       rotation-per-host 200ms
  * idle-rotation 10s
  * host 1 10.0.0.1:7400 rack=r1
- * host 2 10.0.0.2:7400 rack=r1
+ * host 2 10.0.0.2:7400 rack=r1 name=kvm2 libvirt=qemu+tls://kvm2/system migration=tcp://10.1.0.2
  * </pre>
+ *
+ * <p>A host line's optional attributes: {@code rack=} its top-of-rack switch, {@code name=} how
+ * operators call it (default: its address), {@code libvirt=} its libvirtd's URI (default {@code
+ * qemu+tcp://ADDRESS/system}), {@code migration=} where migration streams to it go (default {@code
+ * tcp://ADDRESS}, QEMU's own connection).
  *
  * @param hosts host id to its agent's address, in file order
  * @param racks host id to its topology position (rack name), when given
+ * @param hypervisors host id to how its libvirtd is reached, for every host
  * @param idleRotation how long the token takes to go round a ring with nothing to decide
  */
 public record ClusterConfig(
     Path keyFile,
     Map<Integer, InetSocketAddress> hosts,
     Map<Integer, String> racks,
+    Map<Integer, Hypervisor> hypervisors,
     Duration heartbeat,
     Duration lease,
     Duration ackTimeout,
@@ -45,6 +51,25 @@ public record ClusterConfig(
     Duration rotationPerHost,
     double clockDrift,
     Duration idleRotation) {
+
+  /**
+   * How a host's hypervisor is reached.
+   *
+   * @param name the host's name for operators ({@code score migrate VM --to NAME})
+   * @param libvirtUri its libvirtd
+   * @param migrationUri where QEMU's migration stream to it goes
+   */
+  public record Hypervisor(String name, String libvirtUri, String migrationUri) {}
+
+  /** The host called {@code nameOrId} (its name or its id), if any. */
+  public java.util.Optional<Integer> hostNamed(final String nameOrId) {
+    for (final Map.Entry<Integer, Hypervisor> host : hypervisors.entrySet()) {
+      if (host.getValue().name().equals(nameOrId) || host.getKey().toString().equals(nameOrId)) {
+        return java.util.Optional.of(host.getKey());
+      }
+    }
+    return java.util.Optional.empty();
+  }
 
   /** Default of {@code idle-rotation}: an idle token visits each of 10 hosts once a second. */
   public static final Duration DEFAULT_IDLE_ROTATION = Duration.ofSeconds(10);
@@ -125,6 +150,7 @@ public record ClusterConfig(
     Path keyFile = null;
     final Map<Integer, InetSocketAddress> hosts = new LinkedHashMap<>();
     final Map<Integer, String> racks = new LinkedHashMap<>();
+    final Map<Integer, Hypervisor> hypervisors = new LinkedHashMap<>();
     Duration heartbeat = Duration.ofSeconds(1);
     Duration lease = Duration.ofSeconds(3);
     Duration ackTimeout = Duration.ofMillis(500);
@@ -148,7 +174,7 @@ public record ClusterConfig(
         case "rotation-per-host" -> rotationPerHost = duration(one(words, where), where);
         case "clock-drift" -> clockDrift = fraction(one(words, where), where);
         case "idle-rotation" -> idleRotation = duration(one(words, where), where, true);
-        case "host" -> host(words, where, hosts, racks);
+        case "host" -> host(words, where, hosts, racks, hypervisors);
         default -> throw new ConfigException(where + "unknown setting '" + words[0] + "'");
       }
     }
@@ -163,6 +189,7 @@ public record ClusterConfig(
             keyFile,
             hosts,
             racks,
+            hypervisors,
             heartbeat,
             lease,
             ackTimeout,
@@ -219,10 +246,14 @@ public record ClusterConfig(
       final String[] words,
       final String where,
       final Map<Integer, InetSocketAddress> hosts,
-      final Map<Integer, String> racks)
+      final Map<Integer, String> racks,
+      final Map<Integer, Hypervisor> hypervisors)
       throws ConfigException {
-    if (words.length < 3 || words.length > 4) {
-      throw new ConfigException(where + "expected: host ID ADDRESS:PORT [rack=NAME]");
+    if (words.length < 3) {
+      throw new ConfigException(
+          where
+              + "expected: host ID ADDRESS:PORT [rack=NAME] [name=NAME] [libvirt=URI]"
+              + " [migration=URI]");
     }
     final int id;
     try {
@@ -245,12 +276,45 @@ public record ClusterConfig(
     if (hosts.containsValue(socket)) {
       throw new ConfigException(where + "address " + words[2] + " is used twice");
     }
-    hosts.put(id, socket);
-    if (words.length == 4) {
-      if (!words[3].toLowerCase(Locale.ROOT).startsWith("rack=") || words[3].length() < 6) {
-        throw new ConfigException(where + "expected rack=NAME, got '" + words[3] + "'");
+    final String host = address.group(1);
+    final Map<String, String> attributes = new LinkedHashMap<>();
+    for (int i = 3; i < words.length; i++) {
+      final int equals = words[i].indexOf('=');
+      final String key = equals < 0 ? words[i] : words[i].substring(0, equals);
+      if (!List.of("rack", "name", "libvirt", "migration").contains(key)) {
+        throw new ConfigException(
+            where
+                + "unknown host attribute '"
+                + words[i]
+                + "' (rack=, name=, libvirt=, migration=)");
       }
-      racks.put(id, words[3].substring(5));
+      if (equals < 0 || equals == words[i].length() - 1) {
+        throw new ConfigException(where + "expected " + key + "=VALUE, got '" + words[i] + "'");
+      }
+      if (attributes.put(key, words[i].substring(equals + 1)) != null) {
+        throw new ConfigException(where + key + "= is given twice");
+      }
     }
+    final String name = attributes.getOrDefault("name", host);
+    for (final Map.Entry<Integer, Hypervisor> other : hypervisors.entrySet()) {
+      if (other.getValue().name().equals(name)) {
+        throw new ConfigException(
+            where + "name " + name + " is also host " + other.getKey() + "'s");
+      }
+    }
+    final String libvirt = attributes.getOrDefault("libvirt", "qemu+tcp://" + host + "/system");
+    final String migration = attributes.getOrDefault("migration", "tcp://" + host);
+    if (!libvirt.contains(":")) {
+      throw new ConfigException(where + "libvirt=" + libvirt + " is not a URI (qemu+tcp://...)");
+    }
+    if (!migration.matches("(tcp|unix|rdma)://.+")) {
+      throw new ConfigException(
+          where + "migration=" + migration + " is not a migration URI (tcp://ADDRESS[:PORT])");
+    }
+    hosts.put(id, socket);
+    if (attributes.containsKey("rack")) {
+      racks.put(id, attributes.get("rack"));
+    }
+    hypervisors.put(id, new Hypervisor(name, libvirt, migration));
   }
 }

@@ -21,7 +21,13 @@ import org.libvirt.TypedUlongParameter;
  * that goes down or a destination libvirtd that dies can make it wait forever (TESTBED.md).
  */
 public final class LibvirtMigrator {
-  /** What to migrate and how. */
+  /**
+   * What to migrate and how.
+   *
+   * @param copyStorage copy the VM's disks too (hosts that share no storage)
+   * @param giveUpAfter abort when the migration has not ended by then
+   * @param stallAfter abort when no data moved for this long (a dead link or destination daemon)
+   */
   public record Request(
       String vmName,
       String sourceUri,
@@ -31,9 +37,13 @@ public final class LibvirtMigrator {
       Duration maxDowntime,
       boolean postCopyAllowed,
       boolean autoConverge,
-      Duration giveUpAfter) {
+      boolean copyStorage,
+      Duration giveUpAfter,
+      Duration stallAfter) {
     public Request {
       Objects.requireNonNull(vmName);
+      Objects.requireNonNull(giveUpAfter);
+      Objects.requireNonNull(stallAfter);
       if (bytesPerSecond < 1 << 20) {
         throw new IllegalArgumentException(
             "libvirt takes whole MiB/s: " + bytesPerSecond + " B/s is below 1 MiB/s");
@@ -54,21 +64,39 @@ public final class LibvirtMigrator {
       long iteration,
       long dirtyPagesPerSecond) {}
 
+  /** What a listener may change while the migration runs. */
+  public interface Steering {
+    /** Changes the bandwidth, in bytes per second (libvirt takes whole MiB/s; rounded up). */
+    void setBandwidth(long bytesPerSecond) throws HypervisorException;
+
+    /** Switches to post-copy; only when the request allowed post-copy. */
+    void startPostCopy() throws HypervisorException;
+
+    boolean inPostCopy();
+  }
+
   /** Told of the job's progress once per period, on the supervising thread. */
   @FunctionalInterface
   public interface ProgressListener {
-    void progress(Progress progress);
+    void progress(Progress progress, Steering steering);
 
-    ProgressListener NONE = progress -> {};
+    ProgressListener NONE = (progress, steering) -> {};
   }
 
-  /** How it ended; the figures are the destination's statistics of the completed job. */
+  /**
+   * How it ended; the figures are the destination's statistics of the completed job.
+   *
+   * @param rounds pre-copy rounds (libvirt's memory_iteration), 0 when unknown
+   * @param postCopy whether the migration had switched to post-copy
+   */
   public record Outcome(
       boolean succeeded,
       String why,
       long elapsedMillis,
       long dataProcessedBytes,
-      long downtimeMillis) {}
+      long downtimeMillis,
+      long rounds,
+      boolean postCopy) {}
 
   private final LibvirtCalls calls;
   private final Duration callTimeout;
@@ -84,9 +112,11 @@ public final class LibvirtMigrator {
   }
 
   /**
-   * Migrates, reports the job's progress every {@code period}, and waits for the end, or aborts
-   * after {@link Request#giveUpAfter}. A progress query that fails or times out is logged and
-   * skipped: the migration goes on.
+   * Migrates, reports the job's progress every {@code period}, and waits for the end. Aborts (the
+   * VM stays on the source) when it has not ended after {@link Request#giveUpAfter} or has moved no
+   * data for {@link Request#stallAfter}; a migration already in post-copy is not aborted, since
+   * neither side then holds all of the VM's memory. A progress query that fails or times out is
+   * logged and skipped: the migration goes on.
    */
   public Outcome migrate(
       final Request request, final Duration period, final ProgressListener listener)
@@ -96,92 +126,183 @@ public final class LibvirtMigrator {
             "connect to the source " + request.sourceUri(),
             callTimeout,
             () -> new Connect(request.sourceUri()));
-    final Connect destination =
-        calls.run(
-            "connect to the destination " + request.destinationUri(),
-            callTimeout,
-            () -> new Connect(request.destinationUri()));
-    try {
-      final Domain domain =
+    try (NativeDomain control =
+        NativeDomain.open(calls, callTimeout, request.sourceUri(), request.vmName())) {
+      final Connect destination =
           calls.run(
-              "find VM " + request.vmName() + " on " + request.sourceUri(),
+              "connect to the destination " + request.destinationUri(),
               callTimeout,
-              () -> source.domainLookupByName(request.vmName()));
-      calls.run(
-          "set the allowed downtime of " + request.vmName(),
-          callTimeout,
-          () -> domain.migrateSetMaxDowntime(request.maxDowntime().toMillis()));
-      final TypedParameter[] parameters = {
-        new TypedStringParameter("migrate_uri", request.migrationUri()),
-        new TypedUlongParameter("bandwidth", Math.max(1, request.bytesPerSecond() >> 20)),
-      };
-      int flags = Domain.MigrateFlags.LIVE | Domain.MigrateFlags.ABORT_ON_ERROR;
-      if (request.postCopyAllowed()) {
-        flags |= Domain.MigrateFlags.POSTCOPY;
-      }
-      if (request.autoConverge()) {
-        flags |= Domain.MigrateFlags.AUTO_CONVERGE;
-      }
-      final int migrateFlags = flags;
-      final long started = System.nanoTime();
-      final CompletableFuture<Domain> running =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return domain.migrate(destination, parameters, migrateFlags);
-                } catch (final org.libvirt.LibvirtException e) {
-                  throw new java.util.concurrent.CompletionException(e);
-                }
-              },
-              runnable -> {
-                final Thread thread = new Thread(runnable, "score-migrate-" + request.vmName());
-                thread.setDaemon(true);
-                thread.start();
-              });
+              () -> new Connect(request.destinationUri()));
       try {
-        final long giveUpAt = started + request.giveUpAfter().toNanos();
-        while (true) {
-          final long left = giveUpAt - System.nanoTime();
-          if (left <= 0) {
-            throw new TimeoutException();
-          }
-          try {
-            running.get(Math.min(left, period.toNanos()), TimeUnit.NANOSECONDS);
-            break;
-          } catch (final TimeoutException stillRunning) {
-            report(domain, request, listener);
-          }
-        }
-      } catch (final TimeoutException e) {
-        abort(domain, request);
-        return new Outcome(
-            false,
-            "aborted: not done within " + request.giveUpAfter(),
-            (System.nanoTime() - started) / 1_000_000,
-            0,
-            0);
-      } catch (final ExecutionException e) {
-        final Throwable cause = e.getCause() == null ? e : e.getCause();
-        return new Outcome(
-            false,
-            "libvirt failed the migration: " + String.valueOf(cause.getMessage()).strip(),
-            (System.nanoTime() - started) / 1_000_000,
-            0,
-            0);
-      } catch (final InterruptedException e) {
-        abort(domain, request);
-        Thread.currentThread().interrupt();
-        throw new HypervisorException(
-            HypervisorException.Kind.FAILED, "interrupted; the migration was aborted", e);
+        return supervise(request, period, listener, source, destination, control);
+      } finally {
+        closeQuietly(destination, request.destinationUri());
       }
-      return completed(destination, request, (System.nanoTime() - started) / 1_000_000);
     } finally {
       closeQuietly(source, request.sourceUri());
-      closeQuietly(destination, request.destinationUri());
     }
   }
 
-  private void report(final Domain domain, final Request request, final ProgressListener listener) {
+  private Outcome supervise(
+      final Request request,
+      final Duration period,
+      final ProgressListener listener,
+      final Connect source,
+      final Connect destination,
+      final NativeDomain control)
+      throws HypervisorException {
+    final Domain domain =
+        calls.run(
+            "find VM " + request.vmName() + " on " + request.sourceUri(),
+            callTimeout,
+            () -> source.domainLookupByName(request.vmName()));
+    calls.run(
+        "set the allowed downtime of " + request.vmName(),
+        callTimeout,
+        () -> domain.migrateSetMaxDowntime(request.maxDowntime().toMillis()));
+    final TypedParameter[] parameters = {
+      new TypedStringParameter("migrate_uri", request.migrationUri()),
+      new TypedUlongParameter("bandwidth", wholeMebibytes(request.bytesPerSecond())),
+    };
+    int flags = Domain.MigrateFlags.LIVE | Domain.MigrateFlags.ABORT_ON_ERROR;
+    if (request.postCopyAllowed()) {
+      flags |= Domain.MigrateFlags.POSTCOPY;
+    }
+    if (request.autoConverge()) {
+      flags |= Domain.MigrateFlags.AUTO_CONVERGE;
+    }
+    if (request.copyStorage()) {
+      flags |= Domain.MigrateFlags.NON_SHARED_DISK;
+    }
+    final int migrateFlags = flags;
+    final SteeringState steering = new SteeringState(request, control);
+    final long started = System.nanoTime();
+    final CompletableFuture<Domain> running =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return domain.migrate(destination, parameters, migrateFlags);
+              } catch (final org.libvirt.LibvirtException e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            },
+            runnable -> {
+              final Thread thread = new Thread(runnable, "score-migrate-" + request.vmName());
+              thread.setDaemon(true);
+              thread.start();
+            });
+    final long giveUpAt = started + request.giveUpAfter().toNanos();
+    long lastProcessed = -1;
+    long lastMovedAt = started;
+    try {
+      while (true) {
+        final long now = System.nanoTime();
+        final boolean late = now - giveUpAt >= 0;
+        final boolean stalled = now - lastMovedAt - request.stallAfter().toNanos() >= 0;
+        if ((late || stalled) && !steering.inPostCopy()) {
+          abort(control, request);
+          final String why =
+              late
+                  ? "aborted: not done within " + request.giveUpAfter()
+                  : "aborted: no data moved for " + request.stallAfter();
+          return new Outcome(false, why + finalWord(running), millisSince(started), 0, 0, 0, false);
+        }
+        try {
+          running.get(
+              Math.max(1, Math.min(period.toNanos(), giveUpAt - now)), TimeUnit.NANOSECONDS);
+          break;
+        } catch (final TimeoutException stillRunning) {
+          final Progress progress = report(domain, request);
+          if (progress != null) {
+            if (progress.dataProcessedBytes() != lastProcessed) {
+              lastProcessed = progress.dataProcessedBytes();
+              lastMovedAt = System.nanoTime();
+            }
+            listener.progress(progress, steering);
+          }
+        }
+      }
+    } catch (final ExecutionException e) {
+      final Throwable cause = e.getCause() == null ? e : e.getCause();
+      return new Outcome(
+          false,
+          "libvirt failed the migration: " + String.valueOf(cause.getMessage()).strip(),
+          millisSince(started),
+          0,
+          0,
+          0,
+          steering.inPostCopy());
+    } catch (final InterruptedException e) {
+      if (!steering.inPostCopy()) {
+        abort(control, request);
+      }
+      Thread.currentThread().interrupt();
+      throw new HypervisorException(
+          HypervisorException.Kind.FAILED, "interrupted; the migration was aborted", e);
+    }
+    return completed(destination, request, millisSince(started), steering.inPostCopy());
+  }
+
+  /** Once aborted, what libvirt said when the migration call returned (a few seconds at most). */
+  private String finalWord(final CompletableFuture<Domain> running) {
+    try {
+      running.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      return "; libvirt nevertheless completed it";
+    } catch (final ExecutionException e) {
+      final Throwable cause = e.getCause() == null ? e : e.getCause();
+      return "; libvirt: " + String.valueOf(cause.getMessage()).strip();
+    } catch (final TimeoutException e) {
+      return "; libvirt's migration call had not returned " + callTimeout + " later";
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  private static long millisSince(final long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+
+  /** libvirt's migration bandwidth unit is MiB/s; a plan's bytes per second round up to it. */
+  static long wholeMebibytes(final long bytesPerSecond) {
+    return Math.max(1, (bytesPerSecond + (1 << 20) - 1) >> 20);
+  }
+
+  /** The listener's handle on the running migration. */
+  private final class SteeringState implements Steering {
+    private final Request request;
+    private final NativeDomain control;
+    private volatile boolean postCopy;
+
+    SteeringState(final Request request, final NativeDomain control) {
+      this.request = request;
+      this.control = control;
+    }
+
+    @Override
+    public void setBandwidth(final long bytesPerSecond) throws HypervisorException {
+      control.setMaxSpeed(wholeMebibytes(bytesPerSecond), false);
+    }
+
+    @Override
+    public void startPostCopy() throws HypervisorException {
+      if (!request.postCopyAllowed()) {
+        throw new IllegalStateException(
+            "the migration of " + request.vmName() + " was started" + " without post-copy allowed");
+      }
+      if (!postCopy) {
+        control.startPostCopy();
+        postCopy = true;
+      }
+    }
+
+    @Override
+    public boolean inPostCopy() {
+      return postCopy;
+    }
+  }
+
+  private Progress report(final Domain domain, final Request request) {
     final DomainJobStats stats;
     try {
       stats =
@@ -190,29 +311,31 @@ public final class LibvirtMigrator {
     } catch (final HypervisorException e) {
       System.getLogger(LibvirtMigrator.class.getName())
           .log(System.Logger.Level.WARNING, e.getMessage());
-      return;
+      return null;
     }
     final java.util.Map<String, Long> values = numbers(stats);
-    listener.progress(
-        new Progress(
-            values.getOrDefault("time_elapsed", 0L),
-            values.getOrDefault("data_processed", 0L),
-            values.getOrDefault("data_remaining", 0L),
-            values.getOrDefault("memory_iteration", 0L),
-            values.getOrDefault("memory_dirty_rate", 0L)));
+    return new Progress(
+        values.getOrDefault("time_elapsed", 0L),
+        values.getOrDefault("data_processed", 0L),
+        values.getOrDefault("data_remaining", 0L),
+        values.getOrDefault("memory_iteration", 0L),
+        values.getOrDefault("memory_dirty_rate", 0L));
   }
 
-  private void abort(final Domain domain, final Request request) {
+  private void abort(final NativeDomain control, final Request request) {
     try {
-      calls.run("abort the migration of " + request.vmName(), callTimeout, domain::abortJob);
+      control.abortJob(false);
     } catch (final HypervisorException e) {
       System.getLogger(LibvirtMigrator.class.getName())
-          .log(System.Logger.Level.WARNING, e.getMessage());
+          .log(
+              System.Logger.Level.WARNING,
+              "cannot abort the migration of " + request.vmName() + ": " + e.getMessage());
     }
   }
 
   /** The destination's statistics of the completed job (libvirt clears them on the first read). */
-  private Outcome completed(final Connect destination, final Request request, final long millis)
+  private Outcome completed(
+      final Connect destination, final Request request, final long millis, final boolean postCopy)
       throws HypervisorException {
     final DomainJobStats stats =
         calls.run(
@@ -225,7 +348,9 @@ public final class LibvirtMigrator {
         "completed",
         values.getOrDefault("time_elapsed", millis),
         values.getOrDefault("data_processed", 0L),
-        values.getOrDefault("downtime", 0L));
+        values.getOrDefault("downtime", 0L),
+        values.getOrDefault("memory_iteration", 0L),
+        postCopy);
   }
 
   /** The job's integer statistics by name (libvirt's VIR_DOMAIN_JOB_* fields). */

@@ -76,9 +76,11 @@ class LibvirtMigratorTest {
                       Duration.ofMillis(300),
                       false,
                       false,
-                      Duration.ofSeconds(120)),
+                      false,
+                      Duration.ofSeconds(120),
+                      Duration.ofSeconds(30)),
                   Duration.ofMillis(500),
-                  progress::add);
+                  (now, steering) -> progress.add(now));
       assertTrue(outcome.succeeded(), outcome.why());
       assertTrue(progress.size() >= 3, "progress every 500 ms of a 4 s migration: " + progress);
       final LibvirtMigrator.Progress first = progress.get(0);
@@ -144,9 +146,11 @@ class LibvirtMigratorTest {
                       Duration.ofMillis(300),
                       false,
                       false,
-                      Duration.ofSeconds(120)),
+                      false,
+                      Duration.ofSeconds(120),
+                      Duration.ofSeconds(30)),
                   Duration.ofMillis(500),
-                  progress -> {
+                  (progress, steering) -> {
                     if (!killed.get() && progress.dataProcessedBytes() > 4L << 20) {
                       for (final String pid : qemuPids(4, "mig2")) {
                         score.testbed.TestBed.run(List.of("kill", "-9", pid), 10);
