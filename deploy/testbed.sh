@@ -8,6 +8,13 @@
 #   deploy/testbed.sh down           stops every daemon it started and removes what it made
 #   deploy/testbed.sh uri H          host H's libvirt URI, usable from the root namespace
 #   deploy/testbed.sh exec H CMD...  runs CMD inside host H (its network and mount namespace)
+#   deploy/testbed.sh guest H NAME IP [--memory MiB] [tb.KEY=VALUE...]
+#                                    starts a test guest (deploy/guest) on host H with address IP
+#                                    (10.210.1.0/16 and up), 128 MiB (or MiB) + 8 KiB of memory and
+#                                    the workload's parameters; prints its serial log, which
+#                                    follows it from host to host
+#   deploy/testbed.sh config         the bed's cluster file (hosts h1..hN with their libvirt and
+#                                    migration URIs), for score migrate --config
 # Host i has address 10.210.0.i/16 on br0's internal port; guests use 10.210.1.0/24 and up. Every
 # host defines the libvirt network "score" on its own br0, so a guest attaches wherever it runs.
 # The machine's own Open vSwitch and libvirt are left alone. As root on Debian.
@@ -170,6 +177,80 @@ XML
   [[ -d $state/caps ]] || cp -a "$dir/root/var/cache/libvirt/qemu/capabilities" "$state/caps" 2>/dev/null || true
 }
 
+# The cluster file of the bed: agents on port 7400 of each host's address, libvirt through the
+# host's socket (reachable from the root namespace), migration streams to the host's address.
+write_cluster_file() {
+  local hosts=$1
+  od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$state/cluster.key"
+  chmod 600 "$state/cluster.key"
+  {
+    echo "# score test bed: $hosts hosts"
+    echo "key-file $state/cluster.key"
+    for i in $(seq 1 "$hosts"); do
+      echo "host $i $subnet.0.$i:7400 rack=t$(cat "$state/h$i/rack") name=h$i libvirt=$(uri_of "$i") migration=tcp://$subnet.0.$i"
+    done
+  } > "$state/cluster.conf"
+}
+
+# A guest: 128 MiB (or --memory MiB) + 8 KiB of memory (QEMU 7.2 corrupts TCG guests whose RAM is
+# a multiple of 256 KiB when they migrate: TESTBED.md), one vCPU under TCG, direct kernel boot of the cached guest image, a
+# virtio NIC on the "score" network with offloads off, its serial console logged to a file.
+start_guest() {
+  local host=$1 name=$2 ip=$3 mib=128
+  shift 3
+  if [[ ${1:-} == --memory ]]; then
+    [[ ${2:-} =~ ^[0-9]+$ && $2 -ge 64 && $2 -le 4096 ]] || die "--memory takes 64..4096 (MiB)"
+    mib=$2
+    shift 2
+  fi
+  local kib=$((mib * 1024 + 8))
+  [[ -f $state/h$host/pid ]] || die "no host h$host"
+  [[ $name =~ ^[A-Za-z0-9_-]{1,40}$ ]] || die "guest name must be 1-40 of A-Za-z0-9_-: '$name'"
+  [[ $ip =~ ^10\.210\.([1-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\.([0-9]{1,3})$ ]] \
+    || die "guest address must be 10.210.X.Y with X >= 1 (hosts use 10.210.0.0/24): '$ip'"
+  (( $(echo "$ip" | cut -d. -f4) <= 255 )) || die "not an IPv4 address: '$ip'"
+  local parameter
+  for parameter in "$@"; do
+    [[ $parameter =~ ^tb\.[a-z]+=[A-Za-z0-9.,:]+$ ]] || die "not a tb.KEY=VALUE parameter: '$parameter'"
+  done
+  local image
+  image=$("$here/guest/build.sh" | tail -1) || die "cannot build the guest image"
+  mkdir -p "$state/guests"
+  local log=$state/guests/$name.log
+  rm -f "$log"
+  # The MAC follows from the address, so two guests never share one.
+  local mac
+  mac=$(printf '52:54:00:5c:%02x:%02x' "$(echo "$ip" | cut -d. -f3)" "$(echo "$ip" | cut -d. -f4)")
+  local xml=$state/guests/$name.xml
+  cat > "$xml" <<XML
+<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+  <name>$name</name>
+  <memory unit='KiB'>$((mib * 1024))</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$image/vmlinuz</kernel>
+    <initrd>$image/initrd.img</initrd>
+    <cmdline>console=ttyS0 panic=-1 quiet tb.ip=$ip/16 $*</cmdline>
+  </os>
+  <on_reboot>destroy</on_reboot>
+  <devices>
+    <interface type='network'><source network='score'/><mac address='$mac'/><model type='virtio'/><driver name='qemu'><host csum='off' gso='off' tso4='off' tso6='off' ecn='off' ufo='off'/><guest csum='off' tso4='off' tso6='off' ecn='off' ufo='off'/></driver></interface>
+    <serial type='pty'><log file='$log' append='on'/></serial>
+    <console type='pty'/>
+    <memballoon model='none'/>
+  </devices>
+  <qemu:commandline>
+    <qemu:arg value='-object'/><qemu:arg value='memory-backend-ram,id=ram1,size=${kib}K'/>
+    <qemu:arg value='-machine'/><qemu:arg value='memory-backend=ram1'/>
+    <qemu:arg value='-m'/><qemu:arg value='${kib}K'/>
+  </qemu:commandline>
+</domain>
+XML
+  virsh -q -c "$(uri_of "$host")" create "$xml" >/dev/null || die "libvirt of h$host refused guest $name"
+  echo "$log"
+}
+
 uri_of() { echo "qemu+unix:///system?socket=$state/h$1/root/run/libvirt/libvirt-sock"; }
 
 up() {
@@ -211,6 +292,7 @@ up() {
     host_libvirt "h$i" "$i"
   done
   sysctl -q -w net.core.rmem_default="$rmem"
+  write_cluster_file "$hosts"
   echo "testbed: $hosts hosts in $racks racks up in $((SECONDS - started)) s" >&2
   status
 }
@@ -272,6 +354,8 @@ case "${1:-}" in
   status) status ;;
   down) down ;;
   uri) [[ $# -eq 2 ]] || die "usage: $0 uri H"; uri_of "$2" ;;
+  guest) [[ $# -ge 4 ]] || die "usage: $0 guest H NAME IP [--memory MiB] [tb.KEY=VALUE...]"; shift; start_guest "$@" ;;
+  config) [[ -f $state/cluster.conf ]] || die "no test bed is up"; echo "$state/cluster.conf" ;;
   exec) [[ $# -ge 3 ]] || die "usage: $0 exec H COMMAND..."; node=h$2; shift 2; in_node "$node" "$@" ;;
-  *) die "usage: $0 up N [RACKS] | status | down | uri H | exec H COMMAND..." ;;
+  *) die "usage: $0 up N [RACKS] | status | down | uri H | guest H NAME IP [tb.K=V...] | config | exec H COMMAND..." ;;
 esac

@@ -6,7 +6,9 @@
  *
  * Parameters come from the kernel command line (tb.NAME=VALUE):
  *   tb.mem=MiB        size of the buffer it dirties (default 40)
- *   tb.dirty=N        pages (4 KiB) rewritten per second (default 0)
+ *   tb.dirty=N        pages (4 KiB) rewritten per second (default 0), in a sweep through the
+ *                     buffer: every page written is a new one until the sweep wraps (after
+ *                     mem/dirty seconds), which is what the pre-copy model assumes of a dirty rate
  *   tb.peers=A:P,...  UDP destinations (IPv4:port)
  *   tb.kbps=N         rate to each peer in kbit/s (default 0: send nothing)
  *   tb.port=P         UDP port it listens on and counts (default 9000)
@@ -154,7 +156,7 @@ int main(void) {
     }
     dirty_credit += (double)dirty_per_second * ((double)slice_ns / 1e9);
     for (; dirty_credit >= 1 && pages > 0; dirty_credit -= 1) {
-      cursor = (cursor + 1 + (size_t)(next_random() % 7)) % pages;
+      cursor = (cursor + 1) % pages;
       uint64_t *words = (uint64_t *)(buffer + cursor * PAGE);
       const uint64_t expected = ((uint64_t)cursor << 32) | generation[cursor];
       if (words[0] != expected) {

@@ -14,24 +14,16 @@ public final class DataCentreBed implements AutoCloseable {
   /** Where guests' serial logs go: one path on every host, so a log follows its guest. */
   public static final Path GUEST_LOGS = Path.of("/run/score-testbed/guests");
 
-  private final Path guest;
-
-  private DataCentreBed(final Path guest) {
-    this.guest = guest;
-  }
+  private DataCentreBed() {}
 
   /** Takes down any bed left behind, brings up {@code hosts} hosts in {@code racks} racks. */
   public static DataCentreBed up(final int hosts, final int racks) {
     TestBed.run(List.of(TestBed.script("testbed.sh").toString(), "down"), 60);
-    final Path guest =
-        Path.of(
-            TestBed.run(List.of(TestBed.script("guest/build.sh").toString()), 600)
-                .lines()
-                .reduce((first, last) -> last)
-                .orElseThrow());
+    // Build (or find cached) the guest image now, under a timeout that allows a first build.
+    TestBed.run(List.of(TestBed.script("guest/build.sh").toString()), 600);
     TestBed.run(
         List.of(TestBed.script("testbed.sh").toString(), "up", "" + hosts, "" + racks), 300);
-    return new DataCentreBed(guest);
+    return new DataCentreBed();
   }
 
   /** Host {@code host}'s libvirt URI. */
@@ -49,66 +41,58 @@ public final class DataCentreBed implements AutoCloseable {
   }
 
   /**
-   * Starts a guest on {@code host}: 128 MiB + 8 KiB (the QEMU 7.2 workaround of TESTBED.md), the
-   * workload's parameters as {@code tb.*} kernel arguments, its serial log under {@link
-   * #GUEST_LOGS}.
+   * Starts a guest on {@code host} with {@code deploy/testbed.sh guest}: 128 MiB + 8 KiB (the QEMU
+   * 7.2 workaround of TESTBED.md), the workload's parameters as {@code tb.KEY=VALUE} kernel
+   * arguments. Returns its serial log, which follows it from host to host.
    */
-  public Path startGuest(
-      final int host, final String name, final String address, final int index, final String tb)
+  public Path startGuest(final int host, final String name, final String address, final String tb)
       throws IOException {
-    Files.createDirectories(GUEST_LOGS);
-    final Path log = GUEST_LOGS.resolve(name + ".log");
-    Files.deleteIfExists(log);
-    final String mac = String.format("52:54:00:5c:%02x:%02x", (index >> 8) & 0xFF, index & 0xFF);
-    final String xml =
-        "<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
-            + "  <name>"
-            + name
-            + "</name>\n"
-            + "  <memory unit='KiB'>131072</memory>\n"
-            + "  <vcpu>1</vcpu>\n"
-            + "  <os>\n"
-            + "    <type arch='x86_64' machine='pc'>hvm</type>\n"
-            + "    <kernel>"
-            + guest.resolve("vmlinuz")
-            + "</kernel>\n"
-            + "    <initrd>"
-            + guest.resolve("initrd.img")
-            + "</initrd>\n"
-            + "    <cmdline>console=ttyS0 panic=-1 quiet tb.ip="
-            + address
-            + "/16 "
-            + tb
-            + "</cmdline>\n"
-            + "  </os>\n"
-            + "  <on_reboot>destroy</on_reboot>\n"
-            + "  <devices>\n"
-            + "    <interface type='network'><source network='score'/><mac address='"
-            + mac
-            + "'/><model type='virtio'/><driver name='qemu'><host csum='off' gso='off'"
-            + " tso4='off' tso6='off' ecn='off' ufo='off'/><guest csum='off' tso4='off'"
-            + " tso6='off' ecn='off' ufo='off'/></driver></interface>\n"
-            + "    <serial type='pty'><log file='"
-            + log
-            + "' append='on'/></serial>\n"
-            + "    <console type='pty'/>\n"
-            + "    <memballoon model='none'/>\n"
-            + "  </devices>\n"
-            + "  <qemu:commandline>\n"
-            + "    <qemu:arg value='-object'/>"
-            + "<qemu:arg value='memory-backend-ram,id=ram1,size=131080K'/>\n"
-            + "    <qemu:arg value='-machine'/><qemu:arg value='memory-backend=ram1'/>\n"
-            + "    <qemu:arg value='-m'/><qemu:arg value='131080K'/>\n"
-            + "  </qemu:commandline>\n"
-            + "</domain>\n";
-    final Path file = Files.createTempFile("score-guest-", ".xml");
-    try {
-      Files.writeString(file, xml, StandardCharsets.UTF_8);
-      TestBed.run(List.of("virsh", "-c", uri(host), "create", file.toString()), 60);
-    } finally {
-      Files.deleteIfExists(file);
+    final List<String> command =
+        new java.util.ArrayList<>(
+            List.of(TestBed.script("testbed.sh").toString(), "guest", "" + host, name, address));
+    for (final String parameter : tb.trim().split("\\s+")) {
+      if (!parameter.isEmpty()) {
+        command.add(parameter);
+      }
     }
-    return log;
+    return Path.of(TestBed.run(command, 120).strip());
+  }
+
+  /** The bed's cluster file (hosts h1..hN with their libvirt and migration URIs). */
+  public Path clusterFile() {
+    return Path.of(
+        TestBed.run(List.of(TestBed.script("testbed.sh").toString(), "config"), 10).strip());
+  }
+
+  /** One heartbeat of the test guest: its boot id, sequence number and pages found corrupted. */
+  public record Heartbeat(String boot, long sequence, long badPages) {}
+
+  private static final java.util.regex.Pattern BEAT =
+      java.util.regex.Pattern.compile("boot=(\\w+) seq=(\\d+) .* bad=(\\d+)");
+
+  /** The guest's last heartbeat, or empty before the first. */
+  public static java.util.Optional<Heartbeat> heartbeat(final Path log) throws IOException {
+    final java.util.regex.Matcher matcher = BEAT.matcher(lastHeartbeat(log));
+    if (!matcher.find()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        new Heartbeat(
+            matcher.group(1), Long.parseLong(matcher.group(2)), Long.parseLong(matcher.group(3))));
+  }
+
+  /** Waits (up to 60 s) for heartbeat {@code sequence} or a later one, and returns it. */
+  public static Heartbeat awaitHeartbeat(final Path log, final long sequence)
+      throws IOException, InterruptedException {
+    final long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      final java.util.Optional<Heartbeat> beat = heartbeat(log);
+      if (beat.isPresent() && beat.get().sequence() >= sequence) {
+        return beat.get();
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("heartbeat " + sequence + " never came: " + log);
   }
 
   /** The last heartbeat line in a guest's log, or "" before the first. */

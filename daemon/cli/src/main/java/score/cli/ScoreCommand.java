@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       FlowsCommand.class,
       PlanCommand.class,
+      MigrateCommand.class,
       StatusCommand.class,
       TokenCommand.class,
       SimulateCommand.class

@@ -41,8 +41,26 @@ public final class LibvirtCalls implements AutoCloseable {
       new EnumMap<>(HypervisorException.Kind.class);
 
   public LibvirtCalls() {
+    silenceLibvirtsOwnPrinting();
     for (final HypervisorException.Kind kind : HypervisorException.Kind.values()) {
       failures.put(kind, new LongAdder());
+    }
+  }
+
+  private static volatile boolean silenced;
+
+  /**
+   * libvirt prints every error to stderr unless told otherwise, even when the caller handles it (a
+   * job query that races the job's end). Errors still reach callers as exceptions.
+   */
+  private static synchronized void silenceLibvirtsOwnPrinting() {
+    if (!silenced) {
+      try {
+        LibvirtNative.LIBVIRT.virSetErrorFunc(null, LibvirtNative.SILENT);
+      } catch (final LinkageError noLibvirt) {
+        // without libvirt.so.0 every call fails anyway, with its own message
+      }
+      silenced = true;
     }
   }
 

@@ -78,7 +78,8 @@ public final class LibvirtMigrator {
   /** Told of the job's progress once per period, on the supervising thread. */
   @FunctionalInterface
   public interface ProgressListener {
-    void progress(Progress progress, Steering steering);
+    /** A failed steering call is logged and the migration goes on. */
+    void progress(Progress progress, Steering steering) throws HypervisorException;
 
     ProgressListener NONE = (progress, steering) -> {};
   }
@@ -212,13 +213,18 @@ public final class LibvirtMigrator {
               Math.max(1, Math.min(period.toNanos(), giveUpAt - now)), TimeUnit.NANOSECONDS);
           break;
         } catch (final TimeoutException stillRunning) {
-          final Progress progress = report(domain, request);
+          final Progress progress = report(domain, request, running);
           if (progress != null) {
             if (progress.dataProcessedBytes() != lastProcessed) {
               lastProcessed = progress.dataProcessedBytes();
               lastMovedAt = System.nanoTime();
             }
-            listener.progress(progress, steering);
+            try {
+              listener.progress(progress, steering);
+            } catch (final HypervisorException e) {
+              System.getLogger(LibvirtMigrator.class.getName())
+                  .log(System.Logger.Level.WARNING, e.getMessage());
+            }
           }
         }
       }
@@ -302,15 +308,29 @@ public final class LibvirtMigrator {
     }
   }
 
-  private Progress report(final Domain domain, final Request request) {
+  private Progress report(
+      final Domain domain, final Request request, final CompletableFuture<Domain> running) {
+    if (running.isDone()) {
+      return null;
+    }
     final DomainJobStats stats;
     try {
       stats =
           calls.run(
               "read the job of " + request.vmName(), callTimeout, () -> domain.getJobStats(0));
     } catch (final HypervisorException e) {
-      System.getLogger(LibvirtMigrator.class.getName())
-          .log(System.Logger.Level.WARNING, e.getMessage());
+      try {
+        running.get(1, TimeUnit.SECONDS);
+      } catch (final InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      } catch (final ExecutionException | TimeoutException | RuntimeException stillRunning) {
+        // judged below
+      }
+      if (!running.isDone()) {
+        // a query racing the job's end fails with "domain not found": that is no news
+        System.getLogger(LibvirtMigrator.class.getName())
+            .log(System.Logger.Level.WARNING, e.getMessage());
+      }
       return null;
     }
     final java.util.Map<String, Long> values = numbers(stats);

@@ -54,4 +54,15 @@ interface LibvirtNative extends Library {
   void virDomainStatsRecordListFree(Pointer records);
 
   String virGetLastErrorMessage();
+
+  /** virErrorFunc: called with every error libvirt raises, on the thread that raised it. */
+  interface ErrorHandler extends com.sun.jna.Callback {
+    void invoke(Pointer userData, Pointer error);
+  }
+
+  /** Replaces libvirt's default handler, which prints every error to stderr. */
+  void virSetErrorFunc(Pointer userData, ErrorHandler handler);
+
+  /** Keeps errors out of stderr: callers read them from the exception or the last error. */
+  ErrorHandler SILENT = (userData, error) -> {};
 }

@@ -23,7 +23,7 @@ class LibvirtInventoryTest {
   @BeforeAll
   static void startGuest() throws Exception {
     bed = DataCentreBed.up(1, 1);
-    log = bed.startGuest(1, "inv1", "10.210.1.1", 1, "tb.dirty=100 tb.mem=8");
+    log = bed.startGuest(1, "inv1", "10.210.1.1", "tb.dirty=100 tb.mem=8");
     final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!DataCentreBed.lastHeartbeat(log).contains("seq=2") && System.nanoTime() < deadline) {
       Thread.sleep(200);
@@ -47,7 +47,7 @@ class LibvirtInventoryTest {
       assertEquals(1, vms.size(), vms.toString());
       final LibvirtInventory.Vm vm = vms.get(0);
       assertEquals("inv1", vm.name());
-      assertEquals(List.of("52:54:00:5c:00:01"), vm.macs());
+      assertEquals(List.of("52:54:00:5c:01:01"), vm.macs());
       assertEquals(128L << 20, vm.memoryBytes());
       assertEquals(1, vm.vcpus());
       assertEquals(36, vm.uuid().length());

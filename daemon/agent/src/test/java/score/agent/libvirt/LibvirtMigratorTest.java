@@ -56,7 +56,7 @@ class LibvirtMigratorTest {
 
   @Test
   void aLiveMigrationAcrossRacksShouldKeepTheGuestAlive() throws Exception {
-    final Path log = bed.startGuest(1, "mig1", "10.210.1.1", 1, "tb.dirty=1000 tb.mem=40");
+    final Path log = bed.startGuest(1, "mig1", "10.210.1.1", "tb.dirty=1000 tb.mem=40");
     awaitSequence(log, 3);
     final Matcher before = beat(log);
     final String boot = before.group(1);
@@ -128,7 +128,7 @@ class LibvirtMigratorTest {
 
   @Test
   void aDestinationQemuKilledMidwayShouldLeaveTheGuestRunningOnTheSource() throws Exception {
-    final Path log = bed.startGuest(2, "mig2", "10.210.1.2", 2, "tb.dirty=500 tb.mem=40");
+    final Path log = bed.startGuest(2, "mig2", "10.210.1.2", "tb.dirty=500 tb.mem=40");
     awaitSequence(log, 3);
     final String boot = beat(log).group(1);
     final java.util.concurrent.atomic.AtomicBoolean killed =

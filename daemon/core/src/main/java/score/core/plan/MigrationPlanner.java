@@ -96,6 +96,46 @@ public final class MigrationPlanner {
         true);
   }
 
+  /**
+   * The bandwidth that meets the deadline from here, for a running pre-copy migration: what remains
+   * to send, the dirty rate the hypervisor observed in the last round, the time left. The planner's
+   * dirty rate comes from sampling before the start, which can be off by a fifth or more
+   * (TESTBED.md); re-planning at each round keeps the migration on its deadline with the least
+   * bandwidth (Amendola et al. re-plan the same way, {@link EnergyRequest#remainder}).
+   *
+   * @return the bandwidth to apply, a whole number of steps; empty with no deadline, or when the
+   *     time is up (the caller's own timeouts then decide)
+   */
+  public static Optional<BitRate> replan(
+      final MigrationGoal goal,
+      final double elapsedSeconds,
+      final ByteSize remaining,
+      final DirtyRate observed,
+      final long bandwidthStepBytesPerSecond) {
+    if (goal.deadline().isEmpty()) {
+      return Optional.empty();
+    }
+    final double leftSeconds = goal.deadline().get().toNanos() / 1e9 - elapsedSeconds;
+    if (!(leftSeconds > 0.001) || remaining.isZero()) {
+      return Optional.empty();
+    }
+    final MigrationGoal rest =
+        new MigrationGoal(
+            Optional.of(Duration.ofNanos((long) (leftSeconds * 1e9))),
+            Optional.empty(),
+            goal.maxDowntime(),
+            goal.objective(),
+            goal.pathBandwidth(),
+            goal.power(),
+            goal.postCopyAllowed());
+    try {
+      return Optional.of(
+          plan(rest, remaining, observed, bandwidthStepBytesPerSecond).appliedBandwidth());
+    } catch (final InfeasiblePlanException beyondThePath) {
+      return goal.pathBandwidth();
+    }
+  }
+
   /** {@code rate} rounded up to a whole number of {@code stepBytesPerSecond}. */
   static BitRate roundUp(final BitRate rate, final long stepBytesPerSecond) {
     final long stepBits = Math.multiplyExact(stepBytesPerSecond, 8L);

@@ -12,12 +12,14 @@ public final class PostCopySwitch {
   /**
    * @param iteration the pre-copy round libvirt reports (1 during the first full copy)
    * @param remainingBytes what is still to send in this round
+   * @param bytesPerSecond the migration's bandwidth now (re-planning may have changed the plan's)
    */
   public static boolean due(
       final MigrationPlan plan,
       final long iteration,
       final double elapsedSeconds,
       final long remainingBytes,
+      final double bytesPerSecond,
       final double deadlineSeconds) {
     if (iteration < 2) {
       return false;
@@ -25,6 +27,6 @@ public final class PostCopySwitch {
     if (plan.postCopyAfterFirstRound()) {
       return true;
     }
-    return elapsedSeconds + remainingBytes / plan.appliedBytesPerSecond() > deadlineSeconds;
+    return elapsedSeconds + remainingBytes / bytesPerSecond > deadlineSeconds;
   }
 }

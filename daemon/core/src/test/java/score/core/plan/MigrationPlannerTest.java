@@ -91,9 +91,14 @@ class MigrationPlannerTest {
             DirtyRate.ofPagesPerSecond(500),
             MIB);
     final double bytesPerSecond = plan.appliedBytesPerSecond();
-    assertFalse(PostCopySwitch.due(plan, 1, 19, 1L << 30, 20), "never during the first copy");
-    assertFalse(PostCopySwitch.due(plan, 2, 10, (long) (5 * bytesPerSecond), 20), "on time");
-    assertTrue(PostCopySwitch.due(plan, 2, 10, (long) (11 * bytesPerSecond), 20), "late");
+    assertFalse(
+        PostCopySwitch.due(plan, 1, 19, 1L << 30, bytesPerSecond, 20),
+        "never during the first copy");
+    assertFalse(
+        PostCopySwitch.due(plan, 2, 10, (long) (5 * bytesPerSecond), bytesPerSecond, 20),
+        "on time");
+    assertTrue(
+        PostCopySwitch.due(plan, 2, 10, (long) (11 * bytesPerSecond), bytesPerSecond, 20), "late");
   }
 
   @Test
@@ -123,5 +128,41 @@ class MigrationPlannerTest {
             DirtyRate.ofPagesPerSecond(1000),
             MIB);
     assertTrue(plan.estimate().timeSeconds() <= 30, plan.toString());
+  }
+
+  @Test
+  void replanningShouldRaiseTheBandwidthWhenTheVmDirtiesMoreThanSampledAndLowerItWhenLess() {
+    final MigrationGoal goal = deadline(Duration.ofSeconds(20), false);
+    final ByteSize memory = ByteSize.ofMebibytes(256);
+    final MigrationPlan plan =
+        MigrationPlanner.plan(goal, memory, DirtyRate.ofPagesPerSecond(4096), MIB);
+    final double firstRound = memory.bits() / plan.appliedBandwidth().bitsPerSecond();
+    final ByteSize dirtied = ByteSize.ofBytes((long) (firstRound * 5000 * DirtyRate.PAGE_BYTES));
+    final BitRate faster =
+        MigrationPlanner.replan(goal, firstRound, dirtied, DirtyRate.ofPagesPerSecond(5000), MIB)
+            .orElseThrow();
+    assertTrue(faster.compareTo(plan.appliedBandwidth()) > 0, faster + " vs " + plan);
+    final ByteSize fewer = ByteSize.ofBytes((long) (firstRound * 2000 * DirtyRate.PAGE_BYTES));
+    final BitRate slower =
+        MigrationPlanner.replan(goal, firstRound, fewer, DirtyRate.ofPagesPerSecond(2000), MIB)
+            .orElseThrow();
+    assertTrue(slower.compareTo(plan.appliedBandwidth()) < 0, slower + " vs " + plan);
+    // The rest at the new bandwidth ends on the deadline.
+    final PreCopyEstimate rest =
+        PreCopyModel.kvm(fewer, DirtyRate.ofPagesPerSecond(2000), Duration.ofMillis(300))
+            .estimate(slower);
+    assertTrue(firstRound + rest.timeSeconds() <= 20 + 1e-9, rest.toString());
+    assertTrue(
+        MigrationPlanner.replan(goal, 21, fewer, DirtyRate.ofPagesPerSecond(2000), MIB).isEmpty(),
+        "time is up: the caller's timeouts decide");
+    assertTrue(
+        MigrationPlanner.replan(
+                bandwidth(BitRate.parse("100Mbps"), false),
+                1,
+                fewer,
+                DirtyRate.ofPagesPerSecond(2000),
+                MIB)
+            .isEmpty(),
+        "a fixed bandwidth is not re-planned");
   }
 }
