@@ -13,6 +13,8 @@
 #                                    (10.210.1.0/16 and up), 128 MiB (or MiB) + 8 KiB of memory and
 #                                    the workload's parameters; prints its serial log, which
 #                                    follows it from host to host
+#   deploy/testbed.sh libvirtd H stop|start   kills (SIGKILL) or restarts host H's libvirtd (faults)
+#   deploy/testbed.sh uplink H down|up        takes host H's link to its top-of-rack switch down/up
 #   deploy/testbed.sh config         the bed's cluster file (hosts h1..hN with their libvirt and
 #                                    migration URIs), for score migrate --config
 # Host i has address 10.210.0.i/16 on br0's internal port; guests use 10.210.1.0/24 and up. Every
@@ -157,12 +159,7 @@ user = "root"
 group = "root"
 CONF
   in_node "$host" virtlogd -d -p /run/libvirt/virtlogd.pid
-  in_node "$host" libvirtd -d -l -p /run/libvirt/libvirtd.pid
-  for _ in $(seq 1 100); do
-    virsh -c "$(uri_of "$index")" version >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  virsh -c "$(uri_of "$index")" version >/dev/null 2>&1 || die "$host's libvirtd did not start"
+  start_libvirtd "$index"
   local network=$dir/score-net.xml
   cat > "$network" <<XML
 <network>
@@ -249,6 +246,41 @@ start_guest() {
 XML
   virsh -q -c "$(uri_of "$host")" create "$xml" >/dev/null || die "libvirt of h$host refused guest $name"
   echo "$log"
+}
+
+start_libvirtd() {
+  local index=$1
+  in_node "h$index" libvirtd -d -l -p /run/libvirt/libvirtd.pid
+  for _ in $(seq 1 100); do
+    virsh -c "$(uri_of "$index")" version >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  die "h$index's libvirtd did not start"
+}
+
+libvirtd_control() {
+  local index=$1 action=$2
+  [[ -f $state/h$index/pid ]] || die "no host h$index"
+  local pidfile=$state/h$index/root/run/libvirt/libvirtd.pid
+  case $action in
+    stop)
+      [[ -f $pidfile ]] && kill -9 "$(cat "$pidfile")" 2>/dev/null || true
+      rm -f "$pidfile"
+      for _ in $(seq 1 50); do
+        virsh -c "$(uri_of "$index")" version >/dev/null 2>&1 || return 0
+        sleep 0.1
+      done
+      die "h$index's libvirtd still answers" ;;
+    start) start_libvirtd "$index" ;;
+    *) die "usage: $0 libvirtd H stop|start" ;;
+  esac
+}
+
+uplink_control() {
+  local index=$1 state_wanted=$2
+  [[ $state_wanted == up || $state_wanted == down ]] || die "usage: $0 uplink H down|up"
+  [[ -f $state/h$index/pid ]] || die "no host h$index"
+  in_node "h$index" ip link set up0 "$state_wanted"
 }
 
 uri_of() { echo "qemu+unix:///system?socket=$state/h$1/root/run/libvirt/libvirt-sock"; }
@@ -355,7 +387,9 @@ case "${1:-}" in
   down) down ;;
   uri) [[ $# -eq 2 ]] || die "usage: $0 uri H"; uri_of "$2" ;;
   guest) [[ $# -ge 4 ]] || die "usage: $0 guest H NAME IP [--memory MiB] [tb.KEY=VALUE...]"; shift; start_guest "$@" ;;
+  libvirtd) [[ $# -eq 3 ]] || die "usage: $0 libvirtd H stop|start"; libvirtd_control "$2" "$3" ;;
+  uplink) [[ $# -eq 3 ]] || die "usage: $0 uplink H down|up"; uplink_control "$2" "$3" ;;
   config) [[ -f $state/cluster.conf ]] || die "no test bed is up"; echo "$state/cluster.conf" ;;
   exec) [[ $# -ge 3 ]] || die "usage: $0 exec H COMMAND..."; node=h$2; shift 2; in_node "$node" "$@" ;;
-  *) die "usage: $0 up N [RACKS] | status | down | uri H | guest H NAME IP [tb.K=V...] | config | exec H COMMAND..." ;;
+  *) die "usage: $0 up N [RACKS] | status | down | uri H | guest H NAME IP [...] | libvirtd H stop|start | uplink H down|up | config | exec H COMMAND..." ;;
 esac

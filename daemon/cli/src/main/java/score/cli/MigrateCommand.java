@@ -430,13 +430,21 @@ public final class MigrateCommand implements Runnable {
           report.runningOn());
     }
 
+    /**
+     * completed: on the destination only; failed or aborted: on the source only (a host that did
+     * not answer is named in runningOn with a "?"); inconsistent: on both, or on neither.
+     */
     private static String outcomeOf(
         final LibvirtMigrator.Outcome outcome, final List<String> runningOn, final String to) {
-      if (runningOn.size() != 1) {
+      final List<String> known = runningOn.stream().filter(host -> !host.startsWith("?")).toList();
+      if (known.size() != 1) {
         return "inconsistent";
       }
       if (outcome.succeeded()) {
-        return runningOn.get(0).equals(to) ? "completed" : "inconsistent";
+        return known.get(0).equals(to) ? "completed" : "inconsistent";
+      }
+      if (known.get(0).equals(to)) {
+        return "inconsistent";
       }
       return outcome.why().startsWith("aborted") ? "aborted" : "failed";
     }

@@ -194,6 +194,7 @@ public final class LibvirtMigrator {
             });
     final long giveUpAt = started + request.giveUpAfter().toNanos();
     long lastProcessed = -1;
+    long lastIteration = 0;
     long lastMovedAt = started;
     try {
       while (true) {
@@ -219,6 +220,7 @@ public final class LibvirtMigrator {
               lastProcessed = progress.dataProcessedBytes();
               lastMovedAt = System.nanoTime();
             }
+            lastIteration = progress.iteration();
             try {
               listener.progress(progress, steering);
             } catch (final HypervisorException e) {
@@ -234,9 +236,9 @@ public final class LibvirtMigrator {
           false,
           "libvirt failed the migration: " + String.valueOf(cause.getMessage()).strip(),
           millisSince(started),
+          Math.max(0, lastProcessed),
           0,
-          0,
-          0,
+          lastIteration,
           steering.inPostCopy());
     } catch (final InterruptedException e) {
       if (!steering.inPostCopy()) {
@@ -258,11 +260,15 @@ public final class LibvirtMigrator {
       final Throwable cause = e.getCause() == null ? e : e.getCause();
       return "; libvirt: " + String.valueOf(cause.getMessage()).strip();
     } catch (final TimeoutException e) {
-      return "; libvirt's migration call had not returned " + callTimeout + " later";
+      return "; libvirt's migration call had not returned " + seconds(callTimeout) + " later";
     } catch (final InterruptedException e) {
       Thread.currentThread().interrupt();
       return "";
     }
+  }
+
+  private static String seconds(final Duration duration) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1e3);
   }
 
   private static long millisSince(final long startedNanos) {

@@ -94,9 +94,13 @@ public final class LiveMigration {
       }
     }
     if (!unreachable.isEmpty()) {
+      final StringBuilder hosts = new StringBuilder();
+      unreachable.forEach(
+          (name, why) ->
+              hosts.append(hosts.length() == 0 ? "" : "; ").append(name).append(": ").append(why));
       throw new HypervisorException(
           HypervisorException.Kind.NOT_RUNNING,
-          "VM " + vm + " runs on none of the hosts that answered; no answer from " + unreachable,
+          "VM " + vm + " runs on none of the hosts that answered; no answer from " + hosts,
           null);
     }
     throw new HypervisorException(
