@@ -7,7 +7,8 @@
 #   deploy/testbed.sh status         each host: its address, OVS, libvirtd and guests
 #   deploy/testbed.sh down           stops every daemon it started and removes what it made
 #   deploy/testbed.sh uri H          host H's libvirt URI, usable from the root namespace
-#   deploy/testbed.sh exec H CMD...  runs CMD inside host H (its network and mount namespace)
+#   deploy/testbed.sh exec H CMD...  runs CMD inside host H (its network and mount namespace);
+#                                    H = fab: inside the switches' namespace (agg, t1..tR)
 #   deploy/testbed.sh guest H NAME IP [--memory MiB] [tb.KEY=VALUE...]
 #                                    starts a test guest (deploy/guest) on host H with address IP
 #                                    (10.210.1.0/16 and up), 128 MiB (or MiB) + 8 KiB of memory and
@@ -390,6 +391,8 @@ case "${1:-}" in
   libvirtd) [[ $# -eq 3 ]] || die "usage: $0 libvirtd H stop|start"; libvirtd_control "$2" "$3" ;;
   uplink) [[ $# -eq 3 ]] || die "usage: $0 uplink H down|up"; uplink_control "$2" "$3" ;;
   config) [[ -f $state/cluster.conf ]] || die "no test bed is up"; echo "$state/cluster.conf" ;;
-  exec) [[ $# -ge 3 ]] || die "usage: $0 exec H COMMAND..."; node=h$2; shift 2; in_node "$node" "$@" ;;
+  exec) [[ $# -ge 3 ]] || die "usage: $0 exec H|fab COMMAND..."
+    node=h$2; [[ $2 == fab ]] && node=fab
+    shift 2; in_node "$node" "$@" ;;
   *) die "usage: $0 up N [RACKS] | status | down | uri H | guest H NAME IP [...] | libvirtd H stop|start | uplink H down|up | config | exec H COMMAND..." ;;
 esac

@@ -7,19 +7,25 @@
 #   planner        single-VM migration plans per second; pre/post-copy choice for 64 VMs (JMH)
 #   simulate       simulator: one load-aware round on the paper's set-up; 100,000 hosts, 3 rounds
 #   idle-ring      CPU of five real agents on loopback with no VMs, over 60 s after start-up
+#   migrate        score migrate --deadline on the test bed at 3 dirty rates: prediction vs measured
+#   migrate-background  migration time and downtime under background traffic (S-CORE Fig. 4b/4c)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 name=${1:-}
-[[ -n $name ]] || { sed -n '2,10p' "$0" >&2; exit 2; }
+[[ -n $name ]] || { sed -n '2,12p' "$0" >&2; exit 2; }
 shift
-if [[ $name == ovs-poll-cpu ]]; then
+if [[ $name == ovs-poll-cpu || $name == migrate || $name == migrate-background ]]; then
   deploy/setup-host.sh >&2
+fi
+if [[ $name == migrate-background ]]; then
+  source deploy/lib.sh
+  ensure_packages bench iperf3 >&2
 fi
 jar=microbench/target/microbench.jar
 if [[ ! -f $jar ]] || [[ -n $(find flowtable protocol daemon microbench -name '*.java' -newer "$jar" -print -quit) ]]; then
   mvn -B -ntp -q package -DskipTests -pl microbench -am >&2
 fi
-if [[ $name == idle-ring ]] && { [[ ! -f daemon/cli/target/score.jar ]] || [[ -n $(find flowtable protocol daemon -name '*.java' -newer daemon/cli/target/score.jar -print -quit) ]]; }; then
+if [[ $name == idle-ring || $name == migrate* ]] && { [[ ! -f daemon/cli/target/score.jar ]] || [[ -n $(find flowtable protocol daemon -name '*.java' -newer daemon/cli/target/score.jar -print -quit) ]]; }; then
   mvn -B -ntp -q package -DskipTests -pl daemon/cli -am >&2
 fi
 # JOL walks object graphs; allow it to attach to read exact object sizes.

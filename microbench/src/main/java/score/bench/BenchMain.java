@@ -32,6 +32,9 @@ public final class BenchMain {
       case "simulate" -> SimulateScale.run();
       case "ovs-poll-cpu" -> PollCpu.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       case "idle-ring" -> IdleRing.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+      case "migrate" -> MigrateBench.deadlines(java.util.Arrays.copyOfRange(args, 1, args.length));
+      case "migrate-background" ->
+          MigrateBench.background(java.util.Arrays.copyOfRange(args, 1, args.length));
       default -> usage();
     }
   }
@@ -39,7 +42,8 @@ public final class BenchMain {
   private static void usage() {
     System.err.println(
         "usage: microbench/run.sh flowtable | ovs-parse [DUMP.gz] | ovs-poll-cpu | token |"
-            + " planner | simulate | idle-ring [SECONDS]");
+            + " planner | simulate | idle-ring [SECONDS] | migrate [DEADLINE_SECONDS] |"
+            + " migrate-background");
     System.exit(2);
   }
 

@@ -40,6 +40,14 @@ public final class DataCentreBed implements AutoCloseable {
     return TestBed.exec(full, seconds);
   }
 
+  /** Runs {@code command} inside the switches' namespace (bridges agg and t1..tR). */
+  public TestBed.Result execFabric(final List<String> command, final long seconds) {
+    final List<String> full =
+        new java.util.ArrayList<>(List.of(TestBed.script("testbed.sh").toString(), "exec", "fab"));
+    full.addAll(command);
+    return TestBed.exec(full, seconds);
+  }
+
   /**
    * Starts a guest on {@code host} with {@code deploy/testbed.sh guest}: 128 MiB + 8 KiB (the QEMU
    * 7.2 workaround of TESTBED.md), the workload's parameters as {@code tb.KEY=VALUE} kernel
@@ -55,7 +63,8 @@ public final class DataCentreBed implements AutoCloseable {
         command.add(parameter);
       }
     }
-    return Path.of(TestBed.run(command, 120).strip());
+    // The log's path is the last line (building the image may have said more before it).
+    return Path.of(TestBed.run(command, 600).strip().lines().reduce((a, b) -> b).orElseThrow());
   }
 
   /** The bed's cluster file (hosts h1..hN with their libvirt and migration URIs). */

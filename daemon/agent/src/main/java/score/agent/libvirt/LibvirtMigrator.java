@@ -205,9 +205,16 @@ public final class LibvirtMigrator {
           abort(control, request);
           final String why =
               late
-                  ? "aborted: not done within " + request.giveUpAfter()
-                  : "aborted: no data moved for " + request.stallAfter();
-          return new Outcome(false, why + finalWord(running), millisSince(started), 0, 0, 0, false);
+                  ? "aborted: not done within " + seconds(request.giveUpAfter())
+                  : "aborted: no data moved for " + seconds(request.stallAfter());
+          return new Outcome(
+              false,
+              why + finalWord(running),
+              millisSince(started),
+              Math.max(0, lastProcessed),
+              0,
+              lastIteration,
+              false);
         }
         try {
           running.get(
@@ -248,7 +255,8 @@ public final class LibvirtMigrator {
       throw new HypervisorException(
           HypervisorException.Kind.FAILED, "interrupted; the migration was aborted", e);
     }
-    return completed(destination, request, millisSince(started), steering.inPostCopy());
+    return completed(
+        destination, request, millisSince(started), steering.inPostCopy(), lastProcessed);
   }
 
   /** Once aborted, what libvirt said when the migration call returned (a few seconds at most). */
@@ -361,7 +369,11 @@ public final class LibvirtMigrator {
 
   /** The destination's statistics of the completed job (libvirt clears them on the first read). */
   private Outcome completed(
-      final Connect destination, final Request request, final long millis, final boolean postCopy)
+      final Connect destination,
+      final Request request,
+      final long millis,
+      final boolean postCopy,
+      final long lastProcessed)
       throws HypervisorException {
     final DomainJobStats stats =
         calls.run(
@@ -372,8 +384,9 @@ public final class LibvirtMigrator {
     return new Outcome(
         true,
         "completed",
-        values.getOrDefault("time_elapsed", millis),
-        values.getOrDefault("data_processed", 0L),
+        // after post-copy the destination reports no statistics: what the supervisor saw
+        values.getOrDefault("time_elapsed", 0L) > 0 ? values.get("time_elapsed") : millis,
+        Math.max(values.getOrDefault("data_processed", 0L), lastProcessed),
         values.getOrDefault("downtime", 0L),
         values.getOrDefault("memory_iteration", 0L),
         postCopy);

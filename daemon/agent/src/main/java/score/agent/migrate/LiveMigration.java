@@ -200,6 +200,7 @@ public final class LiveMigration {
                   elapsed,
                   now.dataRemainingBytes(),
                   current[0].bitsPerSecond() / 8.0,
+                  now.dirtyPagesPerSecond() * (double) DirtyRate.PAGE_BYTES,
                   deadlineSeconds)) {
             handle.startPostCopy();
           }

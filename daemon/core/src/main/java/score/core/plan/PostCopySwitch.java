@@ -13,6 +13,8 @@ public final class PostCopySwitch {
    * @param iteration the pre-copy round libvirt reports (1 during the first full copy)
    * @param remainingBytes what is still to send in this round
    * @param bytesPerSecond the migration's bandwidth now (re-planning may have changed the plan's)
+   * @param observedDirtyBytesPerSecond the dirty rate the hypervisor measured in the last round (0
+   *     when it does not know yet)
    */
   public static boolean due(
       final MigrationPlan plan,
@@ -20,11 +22,12 @@ public final class PostCopySwitch {
       final double elapsedSeconds,
       final long remainingBytes,
       final double bytesPerSecond,
+      final double observedDirtyBytesPerSecond,
       final double deadlineSeconds) {
     if (iteration < 2) {
       return false;
     }
-    if (plan.postCopyAfterFirstRound()) {
+    if (plan.postCopyAfterFirstRound() || observedDirtyBytesPerSecond >= bytesPerSecond) {
       return true;
     }
     return elapsedSeconds + remainingBytes / bytesPerSecond > deadlineSeconds;

@@ -92,13 +92,17 @@ class MigrationPlannerTest {
             MIB);
     final double bytesPerSecond = plan.appliedBytesPerSecond();
     assertFalse(
-        PostCopySwitch.due(plan, 1, 19, 1L << 30, bytesPerSecond, 20),
+        PostCopySwitch.due(plan, 1, 19, 1L << 30, bytesPerSecond, 0, 20),
         "never during the first copy");
     assertFalse(
-        PostCopySwitch.due(plan, 2, 10, (long) (5 * bytesPerSecond), bytesPerSecond, 20),
+        PostCopySwitch.due(plan, 2, 10, (long) (5 * bytesPerSecond), bytesPerSecond, 0, 20),
         "on time");
     assertTrue(
-        PostCopySwitch.due(plan, 2, 10, (long) (11 * bytesPerSecond), bytesPerSecond, 20), "late");
+        PostCopySwitch.due(plan, 2, 10, (long) (11 * bytesPerSecond), bytesPerSecond, 0, 20),
+        "late");
+    assertTrue(
+        PostCopySwitch.due(plan, 2, 1, 1, bytesPerSecond, bytesPerSecond, 20),
+        "observed not to converge");
   }
 
   @Test
