@@ -94,4 +94,74 @@ class LibvirtInventoryTest {
       assertEquals(1, inventory.runningVms().size(), "answers again once libvirtd does");
     }
   }
+
+  private static void awaitCondition(
+      final String what, final java.util.function.BooleanSupplier condition) throws Exception {
+    final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError(what + " within 20 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void theHypervisorPortShouldFollowLifecycleEventsWithAddressesAndTrafficRates() throws Exception {
+    final score.agent.config.ClusterConfig cluster =
+        score.agent.config.ClusterConfig.load(bed.clusterFile());
+    try (LibvirtCalls calls = new LibvirtCalls();
+        LibvirtHypervisor hypervisor =
+            new LibvirtHypervisor(
+                cluster,
+                1,
+                calls,
+                // A refresh period far beyond the test: only events can make it see changes.
+                new LibvirtHypervisor.Settings(
+                    4,
+                    Duration.ofMinutes(10),
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(500),
+                    Duration.ofSeconds(30),
+                    Duration.ofMinutes(2)),
+                Runnable::run,
+                () -> bed.exec(1, List.of("cat", "/proc/net/arp"), 10).output())) {
+      hypervisor.start();
+      final score.core.port.Hypervisor.Vm first = hypervisor.vms().get(0);
+      assertEquals("inv1", first.name());
+      assertEquals(128L << 20, first.memoryBytes());
+      assertEquals(3, hypervisor.room().freeSlots(), "4 slots, 1 VM");
+      assertTrue(hypervisor.room().freeMemoryBytes() > 0);
+      // The host learns the guest's address once they exchange packets (its ARP table; the
+      // test reads host 1's, the agent its own).
+      bed.exec(1, List.of("ping", "-c", "1", "-W", "5", "10.210.1.1"), 10);
+      hypervisor.refresh();
+      assertEquals(
+          (10 << 24) | (210 << 16) | (1 << 8) | 1,
+          hypervisor.vms().get(0).ipv4(),
+          "10.210.1.1 from the ARP table");
+      bed.startGuest(1, "inv2", "10.210.1.2", "tb.peers=10.210.0.1:9000 tb.kbps=400");
+      try {
+        awaitCondition(
+            "the started VM is seen through a lifecycle event",
+            () -> hypervisor.vms().stream().anyMatch(vm -> vm.name().equals("inv2")));
+        assertEquals(2, hypervisor.room().freeSlots());
+        DataCentreBed.awaitHeartbeat(DataCentreBed.GUEST_LOGS.resolve("inv2.log"), 3);
+        hypervisor.refresh();
+        Thread.sleep(2000); // the rate is measured over this window
+        hypervisor.refresh();
+        final score.core.port.Hypervisor.Vm sender =
+            hypervisor.vms().stream().filter(vm -> vm.name().equals("inv2")).findFirst().get();
+        // 400 kbit/s of datagrams is 50,000 B/s from the guest's side.
+        assertTrue(
+            sender.txBytesPerSecond() > 25_000 && sender.txBytesPerSecond() < 100_000,
+            "tx rate " + sender);
+      } finally {
+        TestBed.run(List.of("virsh", "-c", bed.uri(1), "destroy", "inv2"), 30);
+      }
+      awaitCondition(
+          "the stopped VM is gone through a lifecycle event",
+          () -> hypervisor.vms().stream().noneMatch(vm -> vm.name().equals("inv2")));
+    }
+  }
 }

@@ -8,10 +8,23 @@ import java.util.List;
  * live migration) report through a listener; none blocks the caller.
  */
 public interface Hypervisor {
-  /** One VM of this host as the hypervisor reports it. */
-  record Vm(String name, String uuid, int ipv4, long memoryBytes, int vcpus) {}
+  /**
+   * One VM of this host as the hypervisor reports it.
+   *
+   * @param ipv4 its address, 0 while unknown
+   * @param txBytesPerSecond what it sent per second lately (interface statistics; 0 at first)
+   * @param rxBytesPerSecond what it received per second lately
+   */
+  record Vm(
+      String name,
+      String uuid,
+      int ipv4,
+      long memoryBytes,
+      int vcpus,
+      long txBytesPerSecond,
+      long rxBytesPerSecond) {}
 
-  /** The VMs running here now. */
+  /** The VMs running here, as last seen (never blocks on the hypervisor). */
   List<Vm> vms();
 
   /** VM slots still free on this host (from configuration) and free memory. */
@@ -27,7 +40,7 @@ public interface Hypervisor {
       Duration maxDowntime,
       boolean postCopyAllowed) {}
 
-  /** Progress and end of a migration, on the caller's thread. */
+  /** Progress and end of a migration, on the executor the adapter was given. */
   interface MigrationListener {
     void progress(long dataProcessedBytes, long dataRemainingBytes, int iteration);
 
