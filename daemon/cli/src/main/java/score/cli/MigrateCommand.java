@@ -228,6 +228,8 @@ public final class MigrateCommand implements Runnable {
         plan = LiveMigration.plan(goal, from.memoryBytes(), rate);
       } catch (final InfeasiblePlanException e) {
         throw CommandFailure.badInput("infeasible: " + e.getMessage() + "; nothing was started");
+      } catch (final IllegalArgumentException | ArithmeticException e) {
+        throw CommandFailure.badInput("cannot plan: " + e.getMessage() + "; nothing was started");
       }
       if (dryRun) {
         print(
@@ -287,6 +289,15 @@ public final class MigrateCommand implements Runnable {
       throw CommandFailure.badInput("--dirty-rate-samples takes 1..60, not " + dirtyRateSamples);
     }
     policy();
+    positive("--dirty-rate-period", dirtyRatePeriod);
+    if (dirtyRatePeriod.compareTo(Duration.ofSeconds(60)) > 0) {
+      throw CommandFailure.badInput("--dirty-rate-period takes at most 60s (libvirt's limit)");
+    }
+    positive("--progress-timeout", progressTimeout);
+    positive("--libvirt-timeout", libvirtTimeout);
+    if (completionTimeout != null) {
+      positive("--completion-timeout", completionTimeout);
+    }
     if ((deadline == null) == (bandwidth == null)) {
       throw CommandFailure.badInput("give either --deadline or --bandwidth");
     }
@@ -301,6 +312,12 @@ public final class MigrateCommand implements Runnable {
           allowPostCopy);
     } catch (final IllegalArgumentException e) {
       throw CommandFailure.badInput(e.getMessage());
+    }
+  }
+
+  private static void positive(final String option, final Duration value) {
+    if (value.isZero() || value.isNegative()) {
+      throw CommandFailure.badInput(option + " must be positive");
     }
   }
 

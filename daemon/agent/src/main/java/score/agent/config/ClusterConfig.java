@@ -178,6 +178,7 @@ public record ClusterConfig(
         default -> throw new ConfigException(where + "unknown setting '" + words[0] + "'");
       }
     }
+    nameUnnamedHosts(file, hosts, hypervisors);
     if (keyFile == null) {
       throw new ConfigException(file + ": no key-file line (the cluster key every host shares)");
     }
@@ -203,6 +204,46 @@ public record ClusterConfig(
       throw new ConfigException(file + ": " + e.getMessage());
     }
     return config;
+  }
+
+  /** Hosts without name= are called by their address, or ADDRESS:PORT where addresses repeat. */
+  private static void nameUnnamedHosts(
+      final Path file,
+      final Map<Integer, InetSocketAddress> hosts,
+      final Map<Integer, Hypervisor> hypervisors)
+      throws ConfigException {
+    final Map<String, Integer> addressCount = new java.util.HashMap<>();
+    hosts.values().forEach(address -> addressCount.merge(address.getHostString(), 1, Integer::sum));
+    final Map<String, Integer> taken = new java.util.HashMap<>();
+    for (final Map.Entry<Integer, Hypervisor> host : hypervisors.entrySet()) {
+      if (!host.getValue().name().isEmpty()) {
+        taken.put(host.getValue().name(), host.getKey());
+      }
+    }
+    for (final Map.Entry<Integer, Hypervisor> host : hypervisors.entrySet()) {
+      if (!host.getValue().name().isEmpty()) {
+        continue;
+      }
+      final InetSocketAddress address = hosts.get(host.getKey());
+      final String name =
+          addressCount.get(address.getHostString()) == 1
+              ? address.getHostString()
+              : address.getHostString() + ":" + address.getPort();
+      final Integer other = taken.putIfAbsent(name, host.getKey());
+      if (other != null) {
+        throw new ConfigException(
+            file
+                + ": host "
+                + host.getKey()
+                + " would be called "
+                + name
+                + ", which is host "
+                + other
+                + "'s name: give it a name=");
+      }
+      host.setValue(
+          new Hypervisor(name, host.getValue().libvirtUri(), host.getValue().migrationUri()));
+    }
   }
 
   private static String one(final String[] words, final String where) throws ConfigException {
@@ -295,9 +336,10 @@ public record ClusterConfig(
         throw new ConfigException(where + key + "= is given twice");
       }
     }
-    final String name = attributes.getOrDefault("name", host);
+    // Without name=, the address names the host; load() adds the port where addresses repeat.
+    final String name = attributes.getOrDefault("name", "");
     for (final Map.Entry<Integer, Hypervisor> other : hypervisors.entrySet()) {
-      if (other.getValue().name().equals(name)) {
+      if (!name.isEmpty() && other.getValue().name().equals(name)) {
         throw new ConfigException(
             where + "name " + name + " is also host " + other.getKey() + "'s");
       }
