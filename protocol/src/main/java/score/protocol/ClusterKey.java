@@ -51,8 +51,14 @@ public final class ClusterKey {
    */
   public static ClusterKey load(final Path file) {
     final byte[] content;
-    try {
-      content = Files.readAllBytes(file);
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      // At most 4 KiB: a key file is small, and /dev/zero or a huge file must not hang the agent.
+      content = in.readNBytes(4097);
+      if (content.length > 4096) {
+        Arrays.fill(content, (byte) 0);
+        throw new IllegalArgumentException(
+            "bad cluster key " + file + ": larger than 4 KiB; a key is 32 bytes or 64 hex digits");
+      }
     } catch (final IOException e) {
       throw new IllegalArgumentException("cannot read cluster key " + file + ": " + e, e);
     }

@@ -47,12 +47,7 @@ public final class Agent implements AutoCloseable {
   private final AgentMetrics metrics;
 
   private Agent(final Options options) throws AgentStartException {
-    final ClusterConfig cluster;
-    try {
-      cluster = ClusterConfig.load(options.clusterFile());
-    } catch (final ConfigException e) {
-      throw new AgentStartException(e.getMessage(), true, e);
-    }
+    final ClusterConfig cluster = cluster(options.clusterFile(), options.hostId());
     final int host = options.hostId();
     if (!cluster.hosts().containsKey(host)) {
       throw new AgentStartException(
@@ -130,6 +125,21 @@ public final class Agent implements AutoCloseable {
   }
 
   /** Starts every part of the agent, or none. */
+  /** The cluster of {@code file}: agent.yaml (by its .yaml or .yml name) or a cluster file. */
+  private static ClusterConfig cluster(final Path file, final int host) throws AgentStartException {
+    try {
+      final String name = file.getFileName() == null ? "" : file.getFileName().toString();
+      if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+        return score.agent.config.AgentConfig.load(
+                file, java.util.Optional.of(Integer.toString(host)))
+            .cluster();
+      }
+      return ClusterConfig.load(file);
+    } catch (final ConfigException e) {
+      throw new AgentStartException(e.getMessage(), true, e);
+    }
+  }
+
   public static Agent start(final Options options) throws AgentStartException {
     return new Agent(options);
   }

@@ -7,37 +7,81 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import score.agent.Agent;
 import score.agent.AgentStartException;
+import score.agent.config.AgentConfig;
+import score.agent.config.ConfigException;
 
 /** {@code score agent}: the daemon systemd runs on every hypervisor host. */
 @Command(
     name = "agent",
     mixinStandardHelpOptions = true,
-    description = "Run this host's agent: join the token ring of the cluster file.")
+    description = {
+      "Run this host's agent: join the token ring of the configuration's members.",
+      "--config: agent.yaml (a .yaml or .yml file: every setting, see the README) or a cluster"
+          + " file of host lines (then --host is required)."
+    })
 public final class AgentCommand implements Runnable {
-  @Option(names = "--config", required = true, description = "The cluster file.")
+  @Option(
+      names = "--config",
+      defaultValue = "/etc/score/agent.yaml",
+      description = "agent.yaml or a cluster file (default: ${DEFAULT-VALUE}).")
   Path config;
 
-  @Option(names = "--host", required = true, description = "This host's id in the cluster file.")
-  int host;
+  @Option(
+      names = "--host",
+      paramLabel = "NAME|ID",
+      description = "This host among the members (default: agent.yaml's host:).")
+  String host;
 
   @Option(
       names = "--control",
-      defaultValue = ControlOption.DEFAULT_CONTROL,
-      description = "Control socket for score token/status (default: ${DEFAULT-VALUE}).")
+      description =
+          "Control socket for score token/status (default: agent.yaml's control:, or "
+              + ControlOption.DEFAULT_CONTROL
+              + ").")
   Path control;
 
   @Option(
       names = "--metrics",
-      defaultValue = "0.0.0.0:9410",
-      description = "Where to serve Prometheus metrics, ADDRESS:PORT (default: ${DEFAULT-VALUE}).")
+      description =
+          "Where to serve Prometheus metrics, ADDRESS:PORT (default: agent.yaml's"
+              + " metrics.address, or 0.0.0.0:9410).")
   String metrics;
 
   @Override
   public void run() {
-    final InetSocketAddress metricsAddress = metricsAddress();
+    final String name = config.getFileName() == null ? "" : config.getFileName().toString();
+    final int hostId;
+    Path controlSocket = control == null ? Path.of(ControlOption.DEFAULT_CONTROL) : control;
+    InetSocketAddress metricsAddress = metricsAddress(metrics == null ? "0.0.0.0:9410" : metrics);
+    if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+      final AgentConfig settings;
+      try {
+        settings = AgentConfig.load(config, java.util.Optional.ofNullable(host));
+      } catch (final ConfigException e) {
+        throw CommandFailure.badInput(e.getMessage());
+      }
+      hostId = settings.self();
+      if (control == null) {
+        controlSocket = settings.controlSocket();
+      }
+      if (metrics == null) {
+        metricsAddress =
+            new InetSocketAddress(
+                settings.metricsAddress().getHostString(), settings.metricsAddress().getPort());
+      }
+    } else {
+      if (host == null) {
+        throw CommandFailure.badInput("--host is required with a cluster file (" + config + ")");
+      }
+      try {
+        hostId = Integer.parseInt(host);
+      } catch (final NumberFormatException e) {
+        throw CommandFailure.badInput("--host must be a host id with a cluster file: " + host);
+      }
+    }
     final Agent agent;
     try {
-      agent = Agent.start(new Agent.Options(config, host, control, metricsAddress));
+      agent = Agent.start(new Agent.Options(config, hostId, controlSocket, metricsAddress));
     } catch (final AgentStartException e) {
       throw e.badInput()
           ? CommandFailure.badInput(e.getMessage())
@@ -61,7 +105,7 @@ public final class AgentCommand implements Runnable {
     }
   }
 
-  private InetSocketAddress metricsAddress() {
+  private static InetSocketAddress metricsAddress(final String metrics) {
     final int colon = metrics.lastIndexOf(':');
     try {
       final int port = Integer.parseInt(metrics.substring(colon + 1));

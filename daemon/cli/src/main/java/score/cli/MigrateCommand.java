@@ -56,8 +56,8 @@ public final class MigrateCommand implements Runnable {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      defaultValue = "/etc/score/cluster.conf",
-      description = "The cluster file (default ${DEFAULT-VALUE}).")
+      defaultValue = "/etc/score/agent.yaml",
+      description = "agent.yaml, or a cluster file of host lines (default ${DEFAULT-VALUE}).")
   Path config;
 
   @Option(
@@ -172,7 +172,11 @@ public final class MigrateCommand implements Runnable {
     final MigrationGoal goal = goal();
     final ClusterConfig cluster;
     try {
-      cluster = ClusterConfig.load(config);
+      final String name = config.getFileName() == null ? "" : config.getFileName().toString();
+      cluster =
+          name.endsWith(".yaml") || name.endsWith(".yml")
+              ? score.agent.config.AgentConfig.loadForTools(config).cluster()
+              : ClusterConfig.load(config);
     } catch (final ConfigException e) {
       throw CommandFailure.badInput(e.getMessage());
     }
