@@ -1,6 +1,7 @@
 package score.sim;
 
 import score.core.decision.Decision;
+import score.core.decision.Holder;
 import score.core.decision.LinkWeights;
 import score.core.decision.MigrationCost;
 import score.core.decision.MigrationDecider;
@@ -75,22 +76,33 @@ public final class Simulator {
     final MigrationDecider decider = new MigrationDecider(topology, weights);
     final double[] costs = new double[rounds + 1];
     final int[] migrations = new int[rounds];
+    // The agent's holder, with the model answering every probe at once and moves applied at once.
+    final Holder[] holder = new Holder[1];
+    holder[0] =
+        new Holder(
+                decider,
+                allocation,
+                allocation,
+                (visit, decision) -> {
+                  allocation.move(decision.vm(), decision.toHost());
+                  holder[0].migrationEnded(visit, true, "moved in the model");
+                },
+                new Holder.Settings(1, 1, 1, migrationCost, false))
+            .answerUnaskedFrom(allocation);
+    long visit = 0;
     costs[0] = OverallCost.of(traffic, allocation, topology, weights);
     for (int round = 0; round < rounds; round++) {
       final double[] gains = policy == TokenPolicy.GLOBAL ? pairwiseCosts(allocation) : null;
       final int[] order = TokenOrder.order(policy, ids, entries, gains);
       for (final int vm : order) {
-        final Decision decision =
-            decider.decide(
-                vm,
-                allocation.hostOf(vm),
-                allocation.memoryBytes(vm),
-                row.of(vm),
-                allocation,
-                allocation,
-                migrationCost);
+        final Holder.Phase phase =
+            holder[0].begin(
+                ++visit, vm, allocation.hostOf(vm), allocation.memoryBytes(vm), row.of(vm), 0);
+        if (phase != Holder.Phase.DONE) {
+          throw new IllegalStateException("the model answers at once, yet the holder is " + phase);
+        }
+        final Decision decision = holder[0].decision().orElseThrow();
         if (decision.migrates()) {
-          allocation.move(vm, decision.toHost());
           migrations[round]++;
         }
         entries[vm] = decision.tokenEntry();

@@ -26,12 +26,14 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
   private boolean[] vmAnswered = new boolean[16];
   private int vmCount;
   private int locationsPending;
+  private int vmCursor;
   private int[] hosts = new int[16];
   private int[] freeSlots = new int[16];
   private long[] freeMemoryBytes = new long[16];
   private boolean[] answered = new boolean[16];
   private int hostCount;
   private int capacityPending;
+  private HostRoom unasked;
 
   /**
    * Starts a round: asks where each of {@code traffic}'s neighbours runs.
@@ -46,6 +48,7 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
       final long timeoutNanos) {
     round = requestId;
     vmCount = 0;
+    vmCursor = 0;
     hostCount = 0;
     capacityPending = 0;
     final int neighbours = traffic.count();
@@ -65,6 +68,23 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
     for (int k = 0; k < neighbours; k++) {
       probes.locate(requestId, vms[k], this);
     }
+  }
+
+  /**
+   * Where the room of hosts no probe asked comes from: the rack-aware rule looks at rack mates of a
+   * full candidate. The simulator's model answers at once; in the agent there is none (null), so a
+   * host nobody asked has no room.
+   */
+  public void answerUnaskedFrom(final HostRoom room) {
+    unasked = room;
+  }
+
+  long locateDeadlineNanos() {
+    return locateDeadlineNanos;
+  }
+
+  long capacityDeadlineNanos() {
+    return capacityDeadlineNanos;
   }
 
   /** Whether every location probe was answered or their deadline has passed. */
@@ -120,17 +140,31 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
     if (requestId != round) {
       return;
     }
+    final int k = indexOfVm(vmId);
+    if (k >= 0 && !vmAnswered[k]) {
+      // The first answer counts; a duplicate (or a second host's) does not move the VM.
+      vmAnswered[k] = true;
+      hostOfVm[k] = hostId == NOWHERE ? UNKNOWN : hostId;
+      locationsPending--;
+    }
+  }
+
+  /**
+   * The neighbour's index. Answers and the decider's lookups mostly come in the order the probes
+   * went out, so the slot after the last one found is tried first: a decision stays linear in its
+   * neighbours instead of quadratic.
+   */
+  private int indexOfVm(final int vm) {
+    if (vmCursor < vmCount && vms[vmCursor] == vm) {
+      return vmCursor++;
+    }
     for (int k = 0; k < vmCount; k++) {
-      if (vms[k] == vmId) {
-        if (!vmAnswered[k]) {
-          // The first answer counts; a duplicate (or a second host's) does not move the VM.
-          vmAnswered[k] = true;
-          hostOfVm[k] = hostId == NOWHERE ? UNKNOWN : hostId;
-          locationsPending--;
-        }
-        return;
+      if (vms[k] == vm) {
+        vmCursor = k + 1;
+        return k;
       }
     }
+    return -1;
   }
 
   @Override
@@ -151,24 +185,26 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
 
   @Override
   public int hostOf(final int vm) {
-    for (int k = 0; k < vmCount; k++) {
-      if (vms[k] == vm) {
-        return hostOfVm[k];
-      }
-    }
-    return UNKNOWN;
+    final int k = indexOfVm(vm);
+    return k >= 0 ? hostOfVm[k] : UNKNOWN;
   }
 
   @Override
   public int freeSlots(final int host) {
     final int h = indexOfHost(host);
-    return h >= 0 && answered[h] ? freeSlots[h] : 0;
+    if (h < 0) {
+      return unasked == null ? 0 : unasked.freeSlots(host);
+    }
+    return answered[h] ? freeSlots[h] : 0;
   }
 
   @Override
   public long freeMemoryBytes(final int host) {
     final int h = indexOfHost(host);
-    return h >= 0 && answered[h] ? freeMemoryBytes[h] : 0;
+    if (h < 0) {
+      return unasked == null ? 0 : unasked.freeMemoryBytes(host);
+    }
+    return answered[h] ? freeMemoryBytes[h] : 0;
   }
 
   private int indexOfHost(final int host) {
