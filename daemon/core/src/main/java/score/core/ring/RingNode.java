@@ -95,6 +95,7 @@ public final class RingNode {
   private boolean[] roundConfirmed;
   private Token handover;
   private int handoverTarget = -1;
+  private int preferredNext = -1;
   private long handoverSentAt;
   private boolean[] handoverRefused;
 
@@ -179,6 +180,7 @@ public final class RingNode {
       final Token next = work.hold(held, leaseValid(nowNanos), leaseUntil, nowNanos);
       if (next != null) {
         java.util.Arrays.fill(handoverRefused, false);
+        preferredNext = work.nextHost(next);
         handover = next.advanced(next.position());
         // From here on the token may be elsewhere: this host never acts on its old lease again.
         leased = false;
@@ -392,8 +394,18 @@ public final class RingNode {
     outbox.send(target, new Message.TokenMessage(handover));
   }
 
-  /** The first successor in ring order that is live and did not refuse this handover. */
+  /**
+   * The host the work asked for when it is a live member that did not refuse this handover, else
+   * the first successor in ring order that is.
+   */
   private int nextLiveHost(final long nowNanos) {
+    final int preferred = preferredNext == self ? -1 : members.indexOf(preferredNext);
+    if (preferred >= 0
+        && !handoverRefused[preferred]
+        && sameCluster[preferred]
+        && nowNanos - lastHeard[preferred] <= suspectNanos) {
+      return preferredNext;
+    }
     final int start = members.indexOf(self);
     for (int step = 1; step < members.size(); step++) {
       final int index = (start + step) % members.size();

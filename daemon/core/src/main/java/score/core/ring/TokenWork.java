@@ -25,4 +25,13 @@ public interface TokenWork {
   default long nanosUntilDue(final long nowNanos) {
     return 0;
   }
+
+  /**
+   * The host that should receive {@code passed} next: the one that runs the VM whose turn comes
+   * (S-CORE section III-D), or -1 for the next host in ring order. A host that is not a live
+   * member, or that refused this handover, is passed over for ring order.
+   */
+  default int nextHost(final Token passed) {
+    return -1;
+  }
 }

@@ -25,6 +25,31 @@ class RingNodeSimulationTest {
   }
 
   @Test
+  void theTokenShouldGoWhereTheWorkAsksAndAroundHostsThatAreDown() {
+    final SimulatedRing ring = new SimulatedRing(5, 3, TokenPolicy.ROUND_ROBIN);
+    // Each holder asks for the host two further on, as the host of the next VM would be.
+    ring.preferredNext = host -> (host + 2) % 5;
+    ring.runUntil(20 * SECOND);
+    int asked = 0;
+    for (int i = 1; i < ring.holders.size(); i++) {
+      if ((ring.holders.get(i) - ring.holders.get(i - 1) + 5) % 5 == 2) {
+        asked++;
+      }
+    }
+    assertTrue(ring.holders.size() > 20, "holds: " + ring.holders.size());
+    assertTrue(asked >= 0.9 * (ring.holders.size() - 1), "went where asked: " + ring.holders);
+    ring.crash(2);
+    ring.runUntil(25 * SECOND);
+    ring.holders.clear();
+    ring.runUntil(45 * SECOND);
+    assertTrue(ring.holders.size() > 20, "the token goes on: " + ring.holders);
+    assertTrue(!ring.holders.contains(2), "never to the host that is down");
+    assertTrue(ring.holders.contains(1), "ring order around it: " + ring.holders);
+    assertEquals(1, ring.tokensCreated, "one token throughout");
+    assertEquals(java.util.List.of(), ring.violations);
+  }
+
+  @Test
   void clocksThatWrapAroundShouldChangeNothing() {
     // Every host's clock passes Long.MAX_VALUE between 3 and 4 s into the run: deadlines compare
     // by subtraction, so leases, promises and claims go on as before.

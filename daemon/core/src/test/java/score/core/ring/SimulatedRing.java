@@ -29,6 +29,13 @@ public final class SimulatedRing {
   final List<long[]> acts = new ArrayList<>();
   final List<String> violations = new ArrayList<>();
   double lossProbability;
+
+  /** Where each holder (host index) asks the token to go next (index), or -1: ring order. */
+  java.util.function.IntUnaryOperator preferredNext = host -> -1;
+
+  /** The host index of every hold, in order. */
+  final List<Integer> holders = new ArrayList<>();
+
   long traceFrom = Long.MAX_VALUE;
   long now;
   long actsCount;
@@ -89,7 +96,19 @@ public final class SimulatedRing {
     return new RingNode(
         settings[i],
         (to, message) -> send(i, to - 1, message),
-        (token, mayAct, leaseUntil, nowLocal) -> hold(i, token, mayAct, leaseUntil, nowLocal),
+        new TokenWork() {
+          @Override
+          public Token hold(
+              final Token token, final boolean mayAct, final long leaseUntil, final long nowLocal) {
+            return SimulatedRing.this.hold(i, token, mayAct, leaseUntil, nowLocal);
+          }
+
+          @Override
+          public int nextHost(final Token passed) {
+            final int next = preferredNext.applyAsInt(i);
+            return next < 0 ? -1 : next + 1;
+          }
+        },
         new RingEvents() {
           @Override
           public void created(final int host, final Token token, final long nowNanos) {
@@ -153,6 +172,7 @@ public final class SimulatedRing {
         acts.remove(0);
       }
       actsCount++;
+      holders.add(host);
       lastActEnd[host] = end;
       return token.advanced((token.position() + 1) % Math.max(1, token.vmCount()));
     }
