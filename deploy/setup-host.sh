@@ -19,6 +19,7 @@ packages=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
                                          # the data-centre test bed's hosts (deploy/testbed.sh)
   busybox-static cpio xz-utils util-linux # its guests (deploy/guest/build.sh), nsenter
+  prometheus                             # promtool checks the metrics; a real server scrapes them
 )
 ensure_packages setup-host "${packages[@]}" || exit 1
 
