@@ -1,0 +1,56 @@
+package score.agent.traffic;
+
+import java.util.List;
+import java.util.function.LongSupplier;
+import score.core.decision.NeighbourTraffic;
+import score.core.port.TrafficView;
+import score.flowtable.FlowTable;
+import score.flowtable.PairAggregate;
+
+/**
+ * The core's {@link TrafficView} on this host's flow table: λ(z, u) for each neighbour z of VM u (a
+ * VM's id is its IPv4 address), both directions merged, in bytes per second over the window since
+ * its flows were last consumed (S-CORE section III-C). The view is reused by the next call.
+ */
+public final class FlowTableTraffic implements TrafficView {
+  private final FlowTable table;
+  private final LongSupplier nowMillis;
+  private List<PairAggregate> pairs = List.of();
+  private int self;
+
+  private final NeighbourTraffic view =
+      new NeighbourTraffic() {
+        @Override
+        public int count() {
+          return pairs.size();
+        }
+
+        @Override
+        public int vm(final int index) {
+          final PairAggregate pair = pairs.get(index);
+          return pair.ipA() == self ? pair.ipB() : pair.ipA();
+        }
+
+        @Override
+        public double bytesPerSecond(final int index) {
+          return pairs.get(index).bytesPerSecond();
+        }
+      };
+
+  public FlowTableTraffic(final FlowTable table, final LongSupplier nowMillis) {
+    this.table = table;
+    this.nowMillis = nowMillis;
+  }
+
+  @Override
+  public NeighbourTraffic neighboursOf(final int vmId) {
+    self = vmId;
+    pairs = table.pairsOf(vmId, nowMillis.getAsLong());
+    return view;
+  }
+
+  /** A decision for {@code vmId} has used its history: its flows start a new window. */
+  public void consume(final int vmId) {
+    table.consume(vmId, nowMillis.getAsLong());
+  }
+}
