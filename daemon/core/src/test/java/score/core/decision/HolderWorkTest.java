@@ -1,0 +1,143 @@
+package score.core.decision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import score.core.port.Hypervisor;
+import score.protocol.Token;
+import score.protocol.TokenPolicy;
+
+/**
+ * The token's work on one host, with the other hosts played by answers: it visits its own VMs in
+ * turn, routes the token to the host of the next VM, skips VMs nobody answers for, adds its new
+ * VMs, and starts a new rotation in the policy's order. Fan-out 2,2: hosts 0,1 | 2,3; this is 0.
+ */
+class HolderWorkTest {
+  private static final long SECOND = 1_000_000_000L;
+  private static final int A = 0x0A000001;
+  private static final int B = 0x0A000002;
+  private static final int C = 0x0A000003;
+
+  private final List<Hypervisor.Vm> local = new ArrayList<>();
+  private final List<Holder.Outcome> outcomes = new ArrayList<>();
+  private final java.util.Map<Integer, Integer> where = new java.util.HashMap<>();
+
+  private static Hypervisor.Vm vm(final int ip) {
+    return new Hypervisor.Vm("vm" + ip, "u" + ip, ip, 1L << 30, 1, 0, 0);
+  }
+
+  private HolderWork work() {
+    final Hypervisor hypervisor =
+        new Hypervisor() {
+          @Override
+          public List<Vm> vms() {
+            return local;
+          }
+
+          @Override
+          public Room room() {
+            return new Room(4, 8L << 30);
+          }
+
+          @Override
+          public void migrate(final MigrationOrder order, final MigrationListener listener) {}
+
+          @Override
+          public void abort(final String vmName) {}
+        };
+    final NeighbourTraffic none =
+        new NeighbourTraffic() {
+          @Override
+          public int count() {
+            return 0;
+          }
+
+          @Override
+          public int vm(final int index) {
+            throw new IndexOutOfBoundsException();
+          }
+
+          @Override
+          public double bytesPerSecond(final int index) {
+            throw new IndexOutOfBoundsException();
+          }
+        };
+    final Holder holder =
+        new Holder(
+            new MigrationDecider(
+                Topology.fanout(2, 2),
+                LinkWeights.of(1, Math.E),
+                MigrationDecider.CandidateRule.PAPER),
+            (id, vm, answers) -> {},
+            (id, host, memory, answers) -> {},
+            (id, decision) -> {},
+            new Holder.Settings(SECOND, SECOND, 60 * SECOND, MigrationCost.ZERO, false));
+    return new HolderWork(
+        0,
+        hypervisor,
+        vm -> none,
+        holder,
+        new LocationCache(30 * SECOND, 1000),
+        (id, vm, answers) -> {
+          final Integer host = where.get(vm);
+          if (host != null) {
+            answers.located(id, vm, host);
+          }
+        },
+        SECOND,
+        1000,
+        outcomes::add);
+  }
+
+  private static Token token(final int position, final int... vms) {
+    return new Token(TokenPolicy.ROUND_ROBIN, 1, 10, position, 0, vms, null);
+  }
+
+  @Test
+  void ownVmsShouldBeVisitedAndTheTokenSentToTheNextVmsHost() {
+    local.add(vm(A));
+    where.put(B, 2);
+    final HolderWork work = work();
+    final Token held = token(0, A, B);
+    assertNull(work.hold(held, false, 0, 0), "no lease: no visit yet");
+    assertEquals(List.of(), outcomes);
+    assertNull(work.hold(held, true, SECOND, 1), "A visited; B's turn comes next tick");
+    assertEquals(1, outcomes.size());
+    assertEquals(Holder.Result.NO_GAIN, outcomes.get(0).result());
+    final Token passed = work.hold(held, true, SECOND, 2);
+    assertNotNull(passed, "B runs elsewhere: the token goes");
+    assertEquals(1, passed.position(), "B's turn, on its host");
+    assertEquals(2, work.nextHost(passed), "to B's host, found by a location probe");
+  }
+
+  @Test
+  void aVmNobodyAnswersForShouldBeSkippedAndTheRotationEnd() {
+    local.add(vm(A));
+    final HolderWork work = work();
+    final Token held = token(1, A, C); // C's turn; nobody runs C
+    assertNull(work.hold(held, true, SECOND, 0), "probe sent");
+    assertNull(work.hold(held, true, SECOND, SECOND / 2), "still waiting for an answer");
+    final Token passed = work.hold(held, true, SECOND, SECOND);
+    assertNotNull(passed, "skipped at the deadline; the rotation ends");
+    assertEquals(0, passed.position(), "a new rotation");
+    assertEquals(-1, work.nextHost(passed), "between rotations the token takes ring order");
+  }
+
+  @Test
+  void aNewVmHereShouldJoinTheToken() {
+    local.add(vm(A));
+    local.add(vm(C));
+    where.put(B, 3);
+    final HolderWork work = work();
+    final Token held = token(0, B);
+    final Token passed = work.hold(held, true, SECOND, 0);
+    assertNotNull(passed);
+    assertEquals(3, passed.vmCount(), "A and C joined");
+    assertEquals(B, passed.vmId(0));
+    assertEquals(3, work.nextHost(passed));
+  }
+}
