@@ -110,6 +110,10 @@ public final class HolderWork implements TokenWork {
         || outcome.result() == Holder.Result.STILL_MIGRATING) {
       movedAway.add(vm.ipv4());
       locations.migrating(vm.ipv4());
+      if (outcome.result() == Holder.Result.MOVED) {
+        // Where it went is known here: the token follows it without a probe.
+        locations.found(vm.ipv4(), outcome.decision().toHost(), nowNanos);
+      }
     }
     working = withEntry(working, working.position(), outcome.tokenEntry());
     return advance();
