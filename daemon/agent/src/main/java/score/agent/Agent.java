@@ -47,7 +47,9 @@ public final class Agent implements AutoCloseable {
   private final AgentMetrics metrics;
 
   private Agent(final Options options) throws AgentStartException {
-    final ClusterConfig cluster = cluster(options.clusterFile(), options.hostId());
+    final Loaded loaded = load(options.clusterFile(), options.hostId());
+    final ClusterConfig cluster = loaded.cluster();
+    final TokenPolicy policy = loaded.policy();
     final int host = options.hostId();
     if (!cluster.hosts().containsKey(host)) {
       throw new AgentStartException(
@@ -94,7 +96,15 @@ public final class Agent implements AutoCloseable {
                   new PassOnWork(
                       cluster.idleHold().toNanos(), cluster.lease().multipliedBy(2).toNanos()),
                   logEvents(),
-                  () -> new Token(TokenPolicy.LOAD_AWARE, 0, 0, 0, host, new int[0], new byte[0])));
+                  () ->
+                      new Token(
+                          policy,
+                          0,
+                          0,
+                          0,
+                          host,
+                          new int[0],
+                          policy.carriesLevels() ? new byte[0] : null)));
       ringRef[0] = ring;
       ring.start();
       metrics =
@@ -124,22 +134,29 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  /** Starts every part of the agent, or none. */
-  /** The cluster of {@code file}: agent.yaml (by its .yaml or .yml name) or a cluster file. */
-  private static ClusterConfig cluster(final Path file, final int host) throws AgentStartException {
+  /** The configuration the agent runs with: the cluster and the token's policy. */
+  private record Loaded(ClusterConfig cluster, TokenPolicy policy) {}
+
+  /**
+   * The configuration of {@code file}: agent.yaml (by its .yaml or .yml name, with its policy) or a
+   * cluster file (load-aware).
+   */
+  private static Loaded load(final Path file, final int host) throws AgentStartException {
     try {
       final String name = file.getFileName() == null ? "" : file.getFileName().toString();
       if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-        return score.agent.config.AgentConfig.load(
-                file, java.util.Optional.of(Integer.toString(host)))
-            .cluster();
+        final score.agent.config.AgentConfig config =
+            score.agent.config.AgentConfig.load(
+                file, java.util.Optional.of(Integer.toString(host)));
+        return new Loaded(config.cluster(), config.policy());
       }
-      return ClusterConfig.load(file);
+      return new Loaded(ClusterConfig.load(file), TokenPolicy.LOAD_AWARE);
     } catch (final ConfigException e) {
       throw new AgentStartException(e.getMessage(), true, e);
     }
   }
 
+  /** Starts every part of the agent, or none. */
   public static Agent start(final Options options) throws AgentStartException {
     return new Agent(options);
   }

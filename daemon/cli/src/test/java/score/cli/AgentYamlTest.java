@@ -25,6 +25,7 @@ class AgentYamlTest {
     return "key-file: "
         + key
         + "\nring:\n  heartbeat: 100ms\n  lease: 300ms\n  rotation-base: 1s\n"
+        + "  policy: round-robin\n"
         + "members:\n"
         + "  - {id: 1, name: one, address: 127.0.0.1:"
         + port1
@@ -53,6 +54,16 @@ class AgentYamlTest {
         Thread.sleep(20);
       }
       assertTrue(one.ring().status().quorum() && two.ring().status().quorum());
+      // The token the ring made carries agent.yaml's policy.
+      final long seen = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      CliRun inspect = CliRun.of("token", "inspect", "--control", dir.resolve("1.sock").toString());
+      while (!inspect.out().contains("policy") && System.nanoTime() - seen < 0) {
+        Thread.sleep(50);
+        inspect = CliRun.of("token", "inspect", "--control", dir.resolve("1.sock").toString());
+      }
+      assertTrue(
+          inspect.out().toLowerCase(java.util.Locale.ROOT).contains("policy round"),
+          inspect.out() + inspect.err());
     }
   }
 
@@ -72,7 +83,7 @@ class AgentYamlTest {
             "--control",
             dir.resolve("a.sock").toString());
     assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.err());
-    assertTrue(run.err().contains(file + ":10:17: migration.max-downtime: 'x'"), run.err());
+    assertTrue(run.err().contains(file + ":11:17: migration.max-downtime: 'x'"), run.err());
     final CliRun notAMember = CliRun.of("agent", "--config", file.toString(), "--host", "three");
     assertEquals(ExitCode.BAD_INPUT, notAMember.exitCode());
     assertTrue(notAMember.err().contains("host: 'three' is not a member"), notAMember.err());
