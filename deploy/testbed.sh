@@ -16,8 +16,8 @@
 #                                    follows it from host to host
 #   deploy/testbed.sh libvirtd H stop|start   kills (SIGKILL) or restarts host H's libvirtd (faults)
 #   deploy/testbed.sh uplink H down|up        takes host H's link to its top-of-rack switch down/up
-#   deploy/testbed.sh config         the bed's cluster file (hosts h1..hN with their libvirt and
-#                                    migration URIs), for score migrate --config
+#   deploy/testbed.sh config [cluster]  the bed's agent.yaml (members h1..hN with their libvirt and
+#                                    migration URIs), for score migrate --config; or its cluster file
 # Host i has address 10.210.0.i/16 on br0's internal port; guests use 10.210.1.0/24 and up. Every
 # host defines the libvirt network "score" on its own br0, so a guest attaches wherever it runs.
 # The machine's own Open vSwitch and libvirt are left alone. As root on Debian.
@@ -188,6 +188,14 @@ write_cluster_file() {
       echo "host $i $subnet.0.$i:7400 rack=t$(cat "$state/h$i/rack") name=h$i libvirt=$(uri_of "$i") migration=tcp://$subnet.0.$i"
     done
   } > "$state/cluster.conf"
+  {
+    echo "# score test bed: $hosts hosts (agent.yaml; host: is given per agent with --host)"
+    echo "key-file: $state/cluster.key"
+    echo "members:"
+    for i in $(seq 1 "$hosts"); do
+      echo "  - {id: $i, name: h$i, address: \"$subnet.0.$i:7400\", rack: t$(cat "$state/h$i/rack"), libvirt: \"$(uri_of "$i")\", migration: \"tcp://$subnet.0.$i\"}"
+    done
+  } > "$state/agent.yaml"
 }
 
 # A guest: 128 MiB (or --memory MiB) + 8 KiB of memory (QEMU 7.2 corrupts TCG guests whose RAM is
@@ -390,7 +398,8 @@ case "${1:-}" in
   guest) [[ $# -ge 4 ]] || die "usage: $0 guest H NAME IP [--memory MiB] [tb.KEY=VALUE...]"; shift; start_guest "$@" ;;
   libvirtd) [[ $# -eq 3 ]] || die "usage: $0 libvirtd H stop|start"; libvirtd_control "$2" "$3" ;;
   uplink) [[ $# -eq 3 ]] || die "usage: $0 uplink H down|up"; uplink_control "$2" "$3" ;;
-  config) [[ -f $state/cluster.conf ]] || die "no test bed is up"; echo "$state/cluster.conf" ;;
+  config) [[ -f $state/agent.yaml ]] || die "no test bed is up"
+    if [[ ${2:-} == cluster ]]; then echo "$state/cluster.conf"; else echo "$state/agent.yaml"; fi ;;
   exec) [[ $# -ge 3 ]] || die "usage: $0 exec H|fab COMMAND..."
     node=h$2; [[ $2 == fab ]] && node=fab
     shift 2; in_node "$node" "$@" ;;

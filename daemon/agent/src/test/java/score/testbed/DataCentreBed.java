@@ -67,7 +67,7 @@ public final class DataCentreBed implements AutoCloseable {
     return Path.of(TestBed.run(command, 600).strip().lines().reduce((a, b) -> b).orElseThrow());
   }
 
-  /** The bed's cluster file (hosts h1..hN with their libvirt and migration URIs). */
+  /** The bed's agent.yaml (members h1..hN with their libvirt and migration URIs). */
   public Path clusterFile() {
     return Path.of(
         TestBed.run(List.of(TestBed.script("testbed.sh").toString(), "config"), 10).strip());

@@ -109,7 +109,7 @@ class LibvirtInventoryTest {
   @Test
   void theHypervisorPortShouldFollowLifecycleEventsWithAddressesAndTrafficRates() throws Exception {
     final score.agent.config.ClusterConfig cluster =
-        score.agent.config.ClusterConfig.load(bed.clusterFile());
+        score.agent.config.AgentConfig.loadForTools(bed.clusterFile()).cluster();
     try (LibvirtCalls calls = new LibvirtCalls();
         LibvirtHypervisor hypervisor =
             new LibvirtHypervisor(
