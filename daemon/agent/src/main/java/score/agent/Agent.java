@@ -143,8 +143,7 @@ public final class Agent implements AutoCloseable {
    */
   private static Loaded load(final Path file, final int host) throws AgentStartException {
     try {
-      final String name = file.getFileName() == null ? "" : file.getFileName().toString();
-      if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+      if (score.agent.config.AgentConfig.isAgentYaml(file)) {
         final score.agent.config.AgentConfig config =
             score.agent.config.AgentConfig.load(
                 file, java.util.Optional.of(Integer.toString(host)));

@@ -49,11 +49,10 @@ public final class AgentCommand implements Runnable {
 
   @Override
   public void run() {
-    final String name = config.getFileName() == null ? "" : config.getFileName().toString();
     final int hostId;
     Path controlSocket = control == null ? Path.of(ControlOption.DEFAULT_CONTROL) : control;
     InetSocketAddress metricsAddress = metricsAddress(metrics == null ? "0.0.0.0:9410" : metrics);
-    if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+    if (AgentConfig.isAgentYaml(config)) {
       final AgentConfig settings;
       try {
         settings = AgentConfig.load(config, java.util.Optional.ofNullable(host));

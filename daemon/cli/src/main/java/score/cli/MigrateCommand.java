@@ -172,9 +172,8 @@ public final class MigrateCommand implements Runnable {
     final MigrationGoal goal = goal();
     final ClusterConfig cluster;
     try {
-      final String name = config.getFileName() == null ? "" : config.getFileName().toString();
       cluster =
-          name.endsWith(".yaml") || name.endsWith(".yml")
+          score.agent.config.AgentConfig.isAgentYaml(config)
               ? score.agent.config.AgentConfig.loadForTools(config).cluster()
               : ClusterConfig.load(config);
     } catch (final ConfigException e) {

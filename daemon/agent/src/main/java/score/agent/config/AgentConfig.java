@@ -62,6 +62,14 @@ public record AgentConfig(
   private static final Pattern ADDRESS = Pattern.compile("(.+):(\\d{1,5})");
 
   /**
+   * Whether {@code file} is an agent.yaml (by its .yaml or .yml name) rather than a cluster file.
+   */
+  public static boolean isAgentYaml(final Path file) {
+    final String name = file.getFileName() == null ? "" : file.getFileName().toString();
+    return name.endsWith(".yaml") || name.endsWith(".yml");
+  }
+
+  /**
    * Reads and checks {@code file}: its YAML, every value, the key file, and that this host is a
    * member.
    *
