@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # A data-centre-shaped test bed on one machine (../shared/TESTBED.md, "Several hosts"):
-#   deploy/testbed.sh up N [RACKS]   N hosts (default racks: 2), each in its own network, mount and
+#   deploy/testbed.sh up N [RACKS [PODS]]
+#                                    N hosts (default racks: 2), each in its own network, mount and
 #                                    UTS namespace with its own Open vSwitch (bridge br0, userspace
 #                                    datapath) and its own libvirtd, joined by top-of-rack bridges
-#                                    t1..tR under an aggregation bridge agg (three link levels)
+#                                    t1..tR under an aggregation bridge agg (two link levels); with
+#                                    PODS > 1 the racks sit under pod bridges p1..pP under agg
+#                                    (three link levels)
 #   deploy/testbed.sh status         each host: its address, OVS, libvirtd and guests
 #   deploy/testbed.sh down           stops every daemon it started and removes what it made
 #   deploy/testbed.sh uri H          host H's libvirt URI, usable from the root namespace
@@ -193,7 +196,10 @@ write_cluster_file() {
     echo "key-file: $state/cluster.key"
     echo "members:"
     for i in $(seq 1 "$hosts"); do
-      echo "  - {id: $i, name: h$i, address: \"$subnet.0.$i:7400\", rack: t$(cat "$state/h$i/rack"), libvirt: \"$(uri_of "$i")\", migration: \"tcp://$subnet.0.$i\"}"
+      local rack pod=""
+      rack=$(cat "$state/h$i/rack")
+      [[ $(cat "$state/rack$rack.pod") != agg ]] && pod=", pod: p$(cat "$state/rack$rack.pod")"
+      echo "  - {id: $i, name: h$i, address: \"$subnet.0.$i:7400\", rack: t$rack$pod, libvirt: \"$(uri_of "$i")\", migration: \"tcp://$subnet.0.$i\"}"
     done
   } > "$state/agent.yaml"
 }
@@ -295,15 +301,16 @@ uplink_control() {
 uri_of() { echo "qemu+unix:///system?socket=$state/h$1/root/run/libvirt/libvirt-sock"; }
 
 up() {
-  local hosts=$1 racks=${2:-2}
+  local hosts=$1 racks=${2:-2} pods=${3:-1}
   [[ $hosts =~ ^[0-9]+$ && $hosts -ge 1 && $hosts -le 32 ]] || die "host count must be 1..32, got '$hosts'"
   [[ $racks =~ ^[0-9]+$ && $racks -ge 1 && $racks -le $hosts ]] || die "racks must be 1..$hosts"
+  [[ $pods =~ ^[0-9]+$ && $pods -ge 1 && $pods -le $racks ]] || die "pods must be 1..$racks"
   [[ ! -d $state ]] || die "a test bed is up already ($state); run: $0 down"
   install_packages
   command -v nsenter >/dev/null || die "nsenter (util-linux) is missing"
   local started=$SECONDS
   mkdir -p "$state"
-  echo "$hosts $racks" > "$state/shape"
+  echo "$hosts $racks $pods" > "$state/shape"
   # The userspace datapath reads each port through a socket sized by rmem_default: raise it while
   # the ports are made, or bursts are dropped silently (TESTBED.md), and restore it afterwards.
   local rmem
@@ -313,12 +320,23 @@ up() {
   start_node fab fab 0
   in_node fab ovs-vsctl add-br agg -- set bridge agg datapath_type=netdev
   in_node fab ip link set agg up
+  if [[ $pods -gt 1 ]]; then
+    for pod in $(seq 1 "$pods"); do
+      in_node fab ovs-vsctl add-br "p$pod" -- set bridge "p$pod" datapath_type=netdev
+      in_node fab ip link set "p$pod" up
+      link "c$pod" fab "q$pod" fab
+      in_node fab ovs-vsctl add-port agg "c$pod" -- add-port "p$pod" "q$pod"
+    done
+  fi
   for rack in $(seq 1 "$racks"); do
     in_node fab ovs-vsctl add-br "t$rack" -- set bridge "t$rack" datapath_type=netdev \
       protocols=OpenFlow10,OpenFlow13
     in_node fab ip link set "t$rack" up
     link "a$rack" fab "u$rack" fab
-    in_node fab ovs-vsctl add-port agg "a$rack" -- add-port "t$rack" "u$rack"
+    local above=agg
+    [[ $pods -gt 1 ]] && above=p$(( (rack - 1) * pods / racks + 1 ))
+    in_node fab ovs-vsctl add-port "$above" "a$rack" -- add-port "t$rack" "u$rack"
+    echo "${above#p}" > "$state/rack$rack.pod"
   done
   for i in $(seq 1 "$hosts"); do
     local rack=$(( (i - 1) * racks / hosts + 1 ))
@@ -340,7 +358,7 @@ up() {
 
 status() {
   [[ -d $state ]] || { echo "testbed: no test bed is up"; return 0; }
-  read -r hosts racks < "$state/shape"
+  read -r hosts racks _ < "$state/shape"
   printf '%-4s %-5s %-14s %-6s %-9s %s\n' HOST RACK ADDRESS OVS LIBVIRTD GUESTS
   for i in $(seq 1 "$hosts"); do
     local ovs=down libvirtd=down guests=-
@@ -391,7 +409,7 @@ down() {
 }
 
 case "${1:-}" in
-  up) [[ $# -ge 2 ]] || die "usage: $0 up N [RACKS]"; up "$2" "${3:-2}" ;;
+  up) [[ $# -ge 2 ]] || die "usage: $0 up N [RACKS [PODS]]"; up "$2" "${3:-2}" "${4:-1}" ;;
   status) status ;;
   down) down ;;
   uri) [[ $# -eq 2 ]] || die "usage: $0 uri H"; uri_of "$2" ;;

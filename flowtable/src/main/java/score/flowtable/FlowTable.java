@@ -349,6 +349,27 @@ public final class FlowTable {
     }
   }
 
+  /**
+   * The source IP last seen with {@code mac}, or 0: how the agent learns a VM's address from its
+   * traffic (S-CORE section III-C), where the host's ARP table has never seen the VM. A scan of the
+   * per-source MACs, one per VM: called when a VM appears, not per packet.
+   */
+  public int sourceIpOfMac(final long mac) {
+    final long stamp = lock.readLock();
+    try {
+      final int[] found = {0};
+      macBySourceIp.forEach(
+          (ip, seen) -> {
+            if (seen == mac) {
+              found[0] = ip;
+            }
+          });
+      return found[0];
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
   /** Counters of the table's own bookkeeping. */
   public FlowTableStats stats() {
     final long stamp = lock.readLock();

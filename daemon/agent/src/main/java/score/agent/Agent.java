@@ -45,6 +45,11 @@ public final class Agent implements AutoCloseable {
   private final RingAgent ring;
   private final ControlServer control;
   private final AgentMetrics metrics;
+  private final HostParts hostParts;
+  private final HostParts[] hostRef = new HostParts[1];
+  private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+      new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+          io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
 
   private Agent(final Options options) throws AgentStartException {
     final Loaded loaded = load(options.clusterFile(), options.hostId());
@@ -82,7 +87,24 @@ public final class Agent implements AutoCloseable {
       final RingAgent[] ringRef = new RingAgent[1];
       control =
           register(
-              new ControlServer(options.controlSocket(), request -> answer(ringRef[0], request)));
+              new ControlServer(
+                  options.controlSocket(), request -> answer(ringRef[0], hostRef[0], request)));
+      final score.core.ring.TokenWork work;
+      if (loaded.agent().isPresent()) {
+        hostParts =
+            register(
+                HostParts.start(
+                    loaded.agent().get(),
+                    listen.getPort(),
+                    registry,
+                    task -> ringRef[0].runOnRing(task)));
+        hostRef[0] = hostParts;
+        work = hostParts.work();
+      } else {
+        hostParts = null;
+        work =
+            new PassOnWork(cluster.idleHold().toNanos(), cluster.lease().multipliedBy(2).toNanos());
+      }
       ring =
           register(
               new RingAgent(
@@ -93,8 +115,7 @@ public final class Agent implements AutoCloseable {
                   rejections,
                   TransportLimits.defaults(cluster.heartbeat()),
                   refusals,
-                  new PassOnWork(
-                      cluster.idleHold().toNanos(), cluster.lease().multipliedBy(2).toNanos()),
+                  work,
                   logEvents(),
                   () ->
                       new Token(
@@ -106,9 +127,17 @@ public final class Agent implements AutoCloseable {
                           new int[0],
                           policy.carriesLevels() ? new byte[0] : null)));
       ringRef[0] = ring;
+      if (hostParts != null) {
+        ring.onOtherMessages(hostParts::handle);
+      }
       ring.start();
+      if (hostParts != null) {
+        hostParts.startOnRing(ring);
+      }
       metrics =
-          register(new AgentMetrics(options.metricsAddress(), ring::status, rejections, refusals));
+          register(
+              new AgentMetrics(
+                  options.metricsAddress(), registry, ring::status, rejections, refusals));
       LOG.log(
           System.Logger.Level.INFO,
           "agent "
@@ -124,6 +153,9 @@ public final class Agent implements AutoCloseable {
     } catch (final ControlServer.AlreadyRunningException e) {
       close();
       throw new AgentStartException(e.getMessage(), false, e);
+    } catch (final HostParts.StartException e) {
+      close();
+      throw new AgentStartException(e.getMessage(), false, e);
     } catch (final IOException | RuntimeException e) {
       close();
       throw new AgentStartException("cannot start the agent: " + e.getMessage(), false, e);
@@ -134,8 +166,14 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  /** The configuration the agent runs with: the cluster and the token's policy. */
-  private record Loaded(ClusterConfig cluster, TokenPolicy policy) {}
+  /**
+   * The configuration the agent runs with: the cluster, the token's policy, and with an agent.yaml
+   * everything else (a cluster file runs the ring alone).
+   */
+  private record Loaded(
+      ClusterConfig cluster,
+      TokenPolicy policy,
+      java.util.Optional<score.agent.config.AgentConfig> agent) {}
 
   /**
    * The configuration of {@code file}: agent.yaml (by its .yaml or .yml name, with its policy) or a
@@ -147,9 +185,13 @@ public final class Agent implements AutoCloseable {
         final score.agent.config.AgentConfig config =
             score.agent.config.AgentConfig.load(
                 file, java.util.Optional.of(Integer.toString(host)));
-        return new Loaded(config.cluster(), config.policy());
+        return new Loaded(
+            config.cluster(),
+            config.policy(),
+            config.ringOnly() ? java.util.Optional.empty() : java.util.Optional.of(config));
       }
-      return new Loaded(ClusterConfig.load(file), TokenPolicy.LOAD_AWARE);
+      return new Loaded(
+          ClusterConfig.load(file), TokenPolicy.LOAD_AWARE, java.util.Optional.empty());
     } catch (final ConfigException e) {
       throw new AgentStartException(e.getMessage(), true, e);
     }
@@ -202,11 +244,18 @@ public final class Agent implements AutoCloseable {
     };
   }
 
-  private static Object answer(final RingAgent agent, final JsonNode request) {
+  private static Object answer(
+      final RingAgent agent, final HostParts host, final JsonNode request) {
     if (agent == null) {
       return Map.of("error", "the agent is still starting");
     }
     final String command = request.path("command").asText("");
+    if (host != null) {
+      final java.util.Optional<Object> answered = host.answer(command, request);
+      if (answered.isPresent()) {
+        return answered.get();
+      }
+    }
     switch (command) {
       case "status":
         return agent.status();

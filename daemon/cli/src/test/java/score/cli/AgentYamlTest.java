@@ -24,6 +24,7 @@ class AgentYamlTest {
   private static String yaml(final Path key, final int port1, final int port2) {
     return "key-file: "
         + key
+        + "\nring-only: true"
         + "\nring:\n  heartbeat: 100ms\n  lease: 300ms\n  rotation-base: 1s\n"
         + "  policy: round-robin\n"
         + "members:\n"
@@ -83,7 +84,7 @@ class AgentYamlTest {
             "--control",
             dir.resolve("a.sock").toString());
     assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.err());
-    assertTrue(run.err().contains(file + ":11:17: migration.max-downtime: 'x'"), run.err());
+    assertTrue(run.err().contains(file + ":12:17: migration.max-downtime: 'x'"), run.err());
     final CliRun notAMember = CliRun.of("agent", "--config", file.toString(), "--host", "three");
     assertEquals(ExitCode.BAD_INPUT, notAMember.exitCode());
     assertTrue(notAMember.err().contains("host: 'three' is not a member"), notAMember.err());

@@ -41,6 +41,7 @@ class MetricsLintTest {
             dir.resolve("agent.yaml"),
             "key-file: "
                 + key
+                + "\nring-only: true"
                 + "\nmembers:\n  - {id: 1, address: 127.0.0.1:"
                 + freePort()
                 + "}\n");

@@ -39,10 +39,39 @@ public record AgentConfig(
     Migration migration,
     InetSocketAddress metricsAddress,
     Path controlSocket,
-    boolean dryRun) {
+    boolean dryRun,
+    Decisions decisions,
+    boolean ringOnly) {
 
-  /** Open vSwitch on this host. */
-  public record Ovs(String bridge, Duration pollInterval, Duration commandTimeout) {}
+  /**
+   * Open vSwitch on this host.
+   *
+   * @param pipelineTable where the operator's own OpenFlow pipeline starts: the agent's counting
+   *     rules hand every packet on to this table instead of forwarding it themselves (empty: the
+   *     agent forwards with NORMAL, and refuses a bridge with rules of its own in table 0)
+   */
+  public record Ovs(
+      String bridge,
+      Duration pollInterval,
+      Duration commandTimeout,
+      Optional<Integer> pipelineTable,
+      int maxFlows) {}
+
+  /**
+   * How the holder decides (S-CORE section III-F).
+   *
+   * @param migrationCost c_m of eq. 2 as a fraction of the VM's own cost share 2·C(u)
+   * @param probeTimeout how long location and capacity probes are waited for
+   * @param holdLimit how long the token waits for a migration its holder started
+   * @param candidateRule paper (first candidate with room where eq. 2 holds) or rack-aware
+   * @param dirtyRateSamples page-sampling measurements before a migration is planned
+   */
+  public record Decisions(
+      double migrationCost,
+      Duration probeTimeout,
+      Duration holdLimit,
+      String candidateRule,
+      int dirtyRateSamples) {}
 
   /** This host's libvirtd. */
   public record Libvirt(String uri, Duration callTimeout, int vmSlots) {}
@@ -102,7 +131,9 @@ public record AgentConfig(
         "migration",
         "metrics",
         "control",
-        "dry-run");
+        "dry-run",
+        "decision",
+        "ring-only");
     final Optional<String> hostKey = root.optionalText("host");
     final Path keyFile = Path.of(root.text("key-file", "/etc/score/cluster.key"));
     final Map<Integer, InetSocketAddress> hosts = new LinkedHashMap<>();
@@ -200,13 +231,32 @@ public record AgentConfig(
       final TokenPolicy policy)
       throws ConfigException {
     final YamlMap ovsMap = root.map("ovs");
-    ovsMap.allow("bridge", "poll-interval", "command-timeout");
+    ovsMap.allow("bridge", "poll-interval", "command-timeout", "pipeline-table", "max-flows");
     final Ovs ovs =
         new Ovs(
             ovsMap.text("bridge", "br0"),
             ovsMap.duration("poll-interval", Duration.ofSeconds(1), false),
-            ovsMap.duration("command-timeout", Duration.ofSeconds(5), false));
+            ovsMap.duration("command-timeout", Duration.ofSeconds(5), false),
+            ovsMap.has("pipeline-table")
+                ? Optional.of((int) ovsMap.integer("pipeline-table", 4, 4, 254))
+                : Optional.empty(),
+            (int) ovsMap.integer("max-flows", 1_000_000, 16, 100_000_000));
     ovsMap.finish();
+    final YamlMap decisionMap = root.map("decision");
+    decisionMap.allow(
+        "migration-cost", "probe-timeout", "hold-limit", "candidate-rule", "dirty-rate-samples");
+    final String rule = decisionMap.text("candidate-rule", "rack-aware");
+    if (!rule.equals("rack-aware") && !rule.equals("paper")) {
+      throw decisionMap.error("candidate-rule", "'" + rule + "': use rack-aware or paper");
+    }
+    final Decisions decisions =
+        new Decisions(
+            decisionMap.number("migration-cost", 0.1, 0, 1),
+            decisionMap.duration("probe-timeout", Duration.ofSeconds(1), false),
+            decisionMap.duration("hold-limit", Duration.ofMinutes(5), false),
+            rule,
+            (int) decisionMap.integer("dirty-rate-samples", 2, 1, 60));
+    decisionMap.finish();
     final YamlMap libvirtMap = root.map("libvirt");
     libvirtMap.allow("uri", "call-timeout", "vm-slots");
     final Libvirt libvirt =
@@ -223,6 +273,7 @@ public record AgentConfig(
     metrics.finish();
     final Path control = Path.of(root.text("control", "/run/score/agent.sock"));
     final boolean dryRun = root.bool("dry-run", false);
+    final boolean ringOnly = root.bool("ring-only", false);
     root.finish();
     return new AgentConfig(
         file,
@@ -235,7 +286,9 @@ public record AgentConfig(
         migration,
         metricsAddress,
         control,
-        dryRun);
+        dryRun,
+        decisions,
+        ringOnly);
   }
 
   private static Migration migration(final YamlMap map) throws ConfigException {

@@ -209,7 +209,24 @@ public final class LibvirtHypervisor implements Hypervisor, AutoCloseable {
         return address;
       }
     }
+    for (final String mac : vm.macs()) {
+      final int learned = learnedAddresses.applyAsInt(mac);
+      if (learned != 0) {
+        return learned;
+      }
+    }
     return 0;
+  }
+
+  private volatile java.util.function.ToIntFunction<String> learnedAddresses = mac -> 0;
+
+  /**
+   * Where addresses come from when neither libvirt nor the ARP table knows the VM: the source IP
+   * its packets carried through this host's bridge (the flow table's per-source MACs; a host rarely
+   * talks to its guests itself, so its ARP table seldom has them).
+   */
+  public void learnAddressesFrom(final java.util.function.ToIntFunction<String> macToIpv4) {
+    learnedAddresses = Objects.requireNonNull(macToIpv4);
   }
 
   private static String localArpTable() {

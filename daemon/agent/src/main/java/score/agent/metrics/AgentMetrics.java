@@ -24,8 +24,7 @@ import score.protocol.RejectionCounters;
  * ring's own thread through {@code status}.
  */
 public final class AgentMetrics implements AutoCloseable {
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry;
   private final AtomicReference<RingStatus> last = new AtomicReference<>();
   private final Supplier<RingStatus> status;
   private final HttpServer server;
@@ -36,6 +35,23 @@ public final class AgentMetrics implements AutoCloseable {
       final RejectionCounters rejections,
       final ConnectionCounters refusals)
       throws IOException {
+    this(
+        listen,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        status,
+        rejections,
+        refusals);
+  }
+
+  /** Serves {@code registry}, where other parts of the agent registered their meters too. */
+  public AgentMetrics(
+      final InetSocketAddress listen,
+      final PrometheusMeterRegistry registry,
+      final Supplier<RingStatus> status,
+      final RejectionCounters rejections,
+      final ConnectionCounters refusals)
+      throws IOException {
+    this.registry = registry;
     this.status = status;
     gauge(
         "score_ring_quorum",

@@ -13,7 +13,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -34,6 +36,9 @@ import score.protocol.FrameCodec;
 import score.protocol.FrameDecoder;
 import score.protocol.FrameEncoder;
 import score.protocol.Message;
+import score.protocol.MessageType;
+import score.protocol.ProtocolException;
+import score.protocol.Rejection;
 import score.protocol.RejectionListener;
 
 /**
@@ -102,6 +107,8 @@ public final class PeerNetwork implements AutoCloseable {
   private final EventLoop loop;
   private final Map<Integer, Connection> connections = new HashMap<>();
   private Channel server;
+  private Channel datagrams;
+  private final FrameCodec datagramCodec;
 
   private static final class Connection {
     Channel channel;
@@ -149,6 +156,7 @@ public final class PeerNetwork implements AutoCloseable {
     }
     this.epoch = Objects.requireNonNull(epoch);
     this.receiver = Objects.requireNonNull(receiver);
+    this.datagramCodec = new FrameCodec(key);
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     this.loop = group.next();
   }
@@ -170,7 +178,9 @@ public final class PeerNetwork implements AutoCloseable {
       final ChannelFuture bound = bootstrap.bind(listenAddress).await();
       if (bound.isSuccess()) {
         server = bound.channel();
-        return (InetSocketAddress) server.localAddress();
+        final InetSocketAddress address = (InetSocketAddress) server.localAddress();
+        bindDatagrams(new InetSocketAddress(listenAddress.getAddress(), address.getPort()));
+        return address;
       }
       if (!(bound.cause() instanceof java.net.BindException) || System.nanoTime() > deadline) {
         throw new IllegalStateException(
@@ -178,6 +188,91 @@ public final class PeerNetwork implements AutoCloseable {
       }
       Thread.sleep(200);
     }
+  }
+
+  /**
+   * Location requests travel as datagrams to the port the agent listens on (TCP and UDP share the
+   * number): they are addressed to a VM, and the host that runs it answers over its connection.
+   */
+  private void bindDatagrams(final InetSocketAddress address) throws InterruptedException {
+    final ChannelFuture bound =
+        new Bootstrap()
+            .group(loop)
+            .channel(NioDatagramChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .handler(
+                new SimpleChannelInboundHandler<DatagramPacket>() {
+                  @Override
+                  protected void channelRead0(
+                      final ChannelHandlerContext ctx, final DatagramPacket packet) {
+                    receiveDatagram(packet);
+                  }
+                })
+            .bind(address)
+            .await();
+    if (!bound.isSuccess()) {
+      server.close();
+      throw new IllegalStateException(
+          "cannot receive datagrams on " + address + ": " + bound.cause().getMessage(),
+          bound.cause());
+    }
+    datagrams = bound.channel();
+  }
+
+  /** Only location requests may come as datagrams, one frame each, from a peer's own address. */
+  private void receiveDatagram(final DatagramPacket packet) {
+    final InetSocketAddress from = packet.sender();
+    final io.netty.buffer.ByteBuf content = packet.content();
+    final Envelope envelope;
+    try {
+      envelope = datagramCodec.decode(content);
+    } catch (final ProtocolException e) {
+      rejections.rejected(e.reason(), e.getMessage() + " (datagram)", from);
+      return;
+    }
+    if (envelope == null || content.isReadable()) {
+      rejections.rejected(
+          Rejection.BAD_LENGTH, "a datagram must hold exactly one whole frame", from);
+      return;
+    }
+    if (envelope.message().type() != MessageType.LOCATION_REQUEST) {
+      rejections.rejected(
+          Rejection.UNKNOWN_TYPE, envelope.message().type() + " may not come as a datagram", from);
+      return;
+    }
+    final int sender = envelope.sender();
+    if (sender == selfId) {
+      return; // our own probe for a VM that just arrived here: answered locally already
+    }
+    final InetAddress configured = peerAddresses.get(sender);
+    if (!peers.containsKey(sender)
+        || (configured != null && !configured.equals(from.getAddress()))) {
+      refusals.refused(
+          ConnectionRefusal.FORGED_SENDER,
+          from,
+          "datagram claims host " + sender + " from " + from.getAddress().getHostAddress());
+      return;
+    }
+    receiver.received(envelope);
+  }
+
+  /**
+   * Sends {@code message} as one datagram to {@code to} (a VM's address: the host that runs it
+   * steers it to its agent); from any thread. Lost datagrams are the asker's timeout.
+   */
+  public void sendDatagram(final InetSocketAddress to, final Message message) {
+    if (!loop.inEventLoop()) {
+      loop.execute(() -> sendDatagram(to, message));
+      return;
+    }
+    if (datagrams == null) {
+      return;
+    }
+    final Envelope envelope = new Envelope(selfId, epoch.getAsLong(), message);
+    final io.netty.buffer.ByteBuf frame =
+        datagrams.alloc().buffer(FrameCodec.encodedBytes(envelope));
+    datagramCodec.encode(envelope, frame);
+    datagrams.writeAndFlush(new DatagramPacket(frame, to));
   }
 
   public EventLoop eventLoop() {

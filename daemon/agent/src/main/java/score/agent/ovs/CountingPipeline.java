@@ -17,7 +17,11 @@ import java.util.List;
  * dump and removes exactly them on shutdown.
  */
 public record CountingPipeline(
-    int countTable, int macTable, int forwardTable, Duration learnedIdleTimeout) {
+    int countTable,
+    int macTable,
+    int forwardTable,
+    Duration learnedIdleTimeout,
+    boolean operatorForwards) {
   /** Upper 48 bits of every cookie the agent sets ("5c0e" for S-CORE). */
   public static final long COOKIE_PREFIX = 0x5c0e_0000_0000_0000L;
 
@@ -37,7 +41,27 @@ public record CountingPipeline(
   public static final int ENTRY_PRIORITY = 100;
 
   /** Rules in {@link #rules()} that a dump must show for the pipeline to be intact. */
-  public static final int RULE_COUNT = 3;
+  public int ruleCount() {
+    return 3;
+  }
+
+  /** The agent forwards counted packets itself, with NORMAL in {@code forwardTable}. */
+  public CountingPipeline(
+      final int countTable,
+      final int macTable,
+      final int forwardTable,
+      final Duration learnedIdleTimeout) {
+    this(countTable, macTable, forwardTable, learnedIdleTimeout, false);
+  }
+
+  /**
+   * Counting in front of a bridge with its own OpenFlow pipeline starting at {@code operatorTable}:
+   * every counted packet goes on there, so the operator's rules decide how it is forwarded or
+   * dropped, exactly as without the agent.
+   */
+  public static CountingPipeline inFrontOf(final int operatorTable, final Duration idle) {
+    return new CountingPipeline(1, 3, operatorTable, idle, true);
+  }
 
   /** Tables 1, 3 and 2 with learned rules expiring after 60 s idle, as in shared/TESTBED.md. */
   public static CountingPipeline defaults() {
@@ -68,6 +92,17 @@ public record CountingPipeline(
 
   /** The rules, in {@code ovs-ofctl add-flows} syntax. */
   public List<String> rules() {
+    if (operatorForwards) {
+      // What the entry rules do not count (ARP, ICMP, ...) goes to the operator's table too.
+      return List.of(
+          entryRule("tcp", 6, "TCP"),
+          entryRule("udp", 17, "UDP"),
+          "table=0,priority=1,cookie="
+              + hex(PIPELINE_COOKIE)
+              + ",actions=resubmit(,"
+              + forwardTable
+              + ")");
+    }
     return List.of(entryRule("tcp", 6, "TCP"), entryRule("udp", 17, "UDP"), forwardRule());
   }
 

@@ -108,7 +108,7 @@ public final class OvsFlowPoller {
           parser.firstError() != null ? parser.firstError() : "learned rule without a 5-tuple");
     }
     boolean installed = false;
-    if (recorder.pipelineRules() < CountingPipeline.RULE_COUNT) {
+    if (recorder.pipelineRules() < pipeline.ruleCount()) {
       ovs.addFlows(bridge, pipeline.rules());
       installed = true;
       pipelineInstalls++;

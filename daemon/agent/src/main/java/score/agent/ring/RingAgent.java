@@ -45,6 +45,7 @@ public final class RingAgent implements AutoCloseable {
   private ScheduledFuture<?> ticker;
   private long nextTickAt;
   private volatile boolean closed;
+  private volatile java.util.function.Predicate<score.protocol.Envelope> others;
 
   /** A ring agent with the default transport limits for its heartbeat. */
   public RingAgent(
@@ -95,13 +96,46 @@ public final class RingAgent implements AutoCloseable {
             () -> holder[0] == null ? 0 : holder[0].tokenEpoch(),
             envelope -> {
               final long now = System.nanoTime();
-              holder[0].received(envelope.sender(), envelope.message(), now);
+              final java.util.function.Predicate<score.protocol.Envelope> side = others;
+              if (side == null || !side.test(envelope)) {
+                holder[0].received(envelope.sender(), envelope.message(), now);
+              }
               holder[0].tick(now);
               rearm(now);
             });
     this.node = new RingNode(settings, network::send, work, events, firstToken);
     this.tickNanos = tickNanos(settings);
     holder[0] = node;
+  }
+
+  /**
+   * Where messages that are not the ring's go first (probes): the handler returns whether it took
+   * the message. Set before {@link #start}; called on the ring's thread, and the node is ticked
+   * after it, so a holder waiting for an answer goes on at once.
+   */
+  public void onOtherMessages(final java.util.function.Predicate<score.protocol.Envelope> handler) {
+    this.others = handler;
+  }
+
+  /** The transport, for the adapters that share it (probes). */
+  public PeerNetwork network() {
+    return network;
+  }
+
+  /** Runs {@code task} on the ring's thread, then ticks the node (a migration's end). */
+  public void runOnRing(final Runnable task) {
+    network
+        .eventLoop()
+        .execute(
+            () -> {
+              if (closed) {
+                return;
+              }
+              task.run();
+              final long now = System.nanoTime();
+              node.tick(now);
+              rearm(now);
+            });
   }
 
   /** Binds, starts the node and its timer; returns the bound address. */

@@ -45,7 +45,22 @@ public final class FlowTableTraffic implements TrafficView {
   @Override
   public NeighbourTraffic neighboursOf(final int vmId) {
     self = vmId;
-    pairs = table.pairsOf(vmId, nowMillis.getAsLong());
+    final List<PairAggregate> all = table.pairsOf(vmId, nowMillis.getAsLong());
+    // A pair that carried nothing in the window (a probe steered before it was counted, a flow
+    // gone quiet) costs nothing and would only be located in vain.
+    List<PairAggregate> busy = all;
+    for (final PairAggregate pair : all) {
+      if (!(pair.bytesPerSecond() > 0)) {
+        busy = new java.util.ArrayList<>(all.size());
+        for (final PairAggregate kept : all) {
+          if (kept.bytesPerSecond() > 0) {
+            busy.add(kept);
+          }
+        }
+        break;
+      }
+    }
+    pairs = busy;
     return view;
   }
 

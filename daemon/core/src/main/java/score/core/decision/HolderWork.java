@@ -40,6 +40,8 @@ public final class HolderWork implements TokenWork {
   private long routeDeadlineNanos;
   private int routingVm;
   private final long[] probeIds = new long[1];
+  private long rotations;
+  private long holds;
 
   public HolderWork(
       final int self,
@@ -70,6 +72,7 @@ public final class HolderWork implements TokenWork {
         || working.epoch() != token.epoch()
         || working.sequence() != token.sequence()) {
       // A fresh hold: upkeep of the VM list, then work on it.
+      holds++;
       working = TokenRoster.refresh(token, local.keySet(), localAtLastHold, movedAway, maxVms);
       localAtLastHold = Set.copyOf(local.keySet());
       movedAway.clear();
@@ -164,6 +167,7 @@ public final class HolderWork implements TokenWork {
   private Token advance() {
     final int next = working.position() + 1;
     if (next >= working.vmCount()) {
+      rotations++;
       working = TokenRoster.nextRotation(working, null);
       routeTo = -1; // between rotations the token takes ring order: every host sees it in turn
       return finish(working);
@@ -175,6 +179,16 @@ public final class HolderWork implements TokenWork {
   private Token finish(final Token token) {
     working = null;
     return token;
+  }
+
+  /** Rotations of the token's VM list this host completed (it visited or skipped the last VM). */
+  public long rotations() {
+    return rotations;
+  }
+
+  /** Tokens this host received and worked on (token hops to here). */
+  public long holds() {
+    return holds;
   }
 
   @Override

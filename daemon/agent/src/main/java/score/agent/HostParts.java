@@ -1,0 +1,509 @@
+package score.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import score.agent.config.AgentConfig;
+import score.agent.config.ClusterConfig;
+import score.agent.libvirt.HypervisorException;
+import score.agent.libvirt.LibvirtCalls;
+import score.agent.libvirt.LibvirtHypervisor;
+import score.agent.migrate.DecidedMigrations;
+import score.agent.migrate.LiveMigration;
+import score.agent.ovs.CountingPipeline;
+import score.agent.ovs.LocationSteering;
+import score.agent.ovs.OperatorRules;
+import score.agent.ovs.OvsCommandLine;
+import score.agent.ovs.OvsException;
+import score.agent.ovs.OvsFlowPoller;
+import score.agent.probe.PeerProbes;
+import score.agent.ring.RingAgent;
+import score.agent.traffic.FlowTableTraffic;
+import score.core.decision.CapacityLedger;
+import score.core.decision.Holder;
+import score.core.decision.HolderWork;
+import score.core.decision.LinkWeights;
+import score.core.decision.LocationCache;
+import score.core.decision.MigrationCost;
+import score.core.decision.MigrationDecider;
+import score.core.decision.Topology;
+import score.core.port.Hypervisor;
+import score.core.ring.TokenWork;
+import score.flowtable.FlowTable;
+import score.flowtable.PairAggregate;
+import score.protocol.Envelope;
+import score.protocol.WireFormat;
+
+/**
+ * The parts of the agent that work on its host (DESIGN.md, "The loop on one host"): the OVS poller
+ * filling the flow table, libvirt's view of the VMs, the OpenFlow rules that steer location probes
+ * to this agent, the probes themselves, and the token holder that decides and migrates. Started all
+ * or none; a part that cannot start says what the operator should do.
+ */
+final class HostParts implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(HostParts.class.getName());
+
+  /** A part of the host could not start; the message says what to do. */
+  static final class StartException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StartException(final String message, final Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final Deque<AutoCloseable> started;
+  private final AgentConfig config;
+  private final FlowTable table;
+  private final OvsFlowPoller poller;
+  private final OvsCommandLine steeringOvs;
+  private final LocationSteering steering;
+  private final LibvirtHypervisor hypervisor;
+  private final PeerProbes probes;
+  private final DecidedMigrations migrations;
+  private final HostWork hostWork;
+  private final HolderWork work;
+  private final ScheduledExecutorService timers =
+      Executors.newScheduledThreadPool(
+          2,
+          task -> {
+            final Thread thread = new Thread(task, "score-host");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private volatile RingAgent ring;
+  private volatile long steeringFailures;
+
+  private HostParts(
+      final AgentConfig config,
+      final int port,
+      final MeterRegistry registry,
+      final DecidedMigrations.RingThread ringThread,
+      final Deque<AutoCloseable> started)
+      throws StartException {
+    this.started = started;
+    this.config = config;
+    final int self = config.self();
+    final ClusterConfig cluster = config.cluster();
+    final String bridge = config.ovs().bridge();
+    final long origin = nowMillis();
+    table = new FlowTable(config.ovs().maxFlows(), origin);
+    final OvsCommandLine pollerOvs = register(new OvsCommandLine(config.ovs().commandTimeout()));
+    steeringOvs = register(new OvsCommandLine(config.ovs().commandTimeout()));
+    final CountingPipeline pipeline = checkBridge(pollerOvs, config);
+    poller = new OvsFlowPoller(pollerOvs, bridge, pipeline, table, HostParts::nowMillis, true);
+    steering =
+        new LocationSteering(
+            steeringOvs, bridge, port, bridgeMac(bridge), ipv4Of(cluster.hosts().get(self)));
+    final LibvirtCalls calls = register(new LibvirtCalls());
+    hypervisor =
+        register(
+            new LibvirtHypervisor(
+                cluster,
+                self,
+                calls,
+                new LibvirtHypervisor.Settings(
+                    config.libvirt().vmSlots(),
+                    Duration.ofSeconds(2),
+                    config.libvirt().callTimeout(),
+                    Duration.ofMillis(500),
+                    config.migration().progressTimeout(),
+                    config.migration().completionTimeoutPerGiB()),
+                Runnable::run));
+    hypervisor.learnAddressesFrom(mac -> table.sourceIpOfMac(macBits(mac)));
+    try {
+      hypervisor.start();
+    } catch (final HypervisorException e) {
+      throw new StartException(
+          "libvirtd does not answer at "
+              + cluster.hypervisors().get(self).libvirtUri()
+              + " ("
+              + e.getMessage()
+              + "): start it (systemctl start libvirtd) or fix the member's libvirt URI in "
+              + config.file(),
+          e);
+    }
+    final LocationCache locations = new LocationCache(30_000_000_000L, 65_536);
+    final long probeTimeout = config.decisions().probeTimeout().toNanos();
+    probes =
+        new PeerProbes(
+            self,
+            port,
+            new PeerProbes.Transport() {
+              @Override
+              public void send(final int hostId, final score.protocol.Message message) {
+                ring.network().send(hostId, message);
+              }
+
+              @Override
+              public void sendDatagram(
+                  final InetSocketAddress to, final score.protocol.Message message) {
+                ring.network().sendDatagram(to, message);
+              }
+            },
+            new PeerProbes.Local() {
+              @Override
+              public Set<Integer> vms() {
+                return localAddresses();
+              }
+
+              @Override
+              public Hypervisor.Room room() {
+                return hypervisor.room();
+              }
+            },
+            new CapacityLedger(config.decisions().holdLimit().toNanos(), 64),
+            System::nanoTime,
+            4 * probeTimeout,
+            4096);
+    final Topology topology = topology(config);
+    final LinkWeights weights = LinkWeights.paperDefaults(topology.maxLevel());
+    final FlowTableTraffic costTraffic = new FlowTableTraffic(table, HostParts::nowMillis);
+    final FlowTableTraffic holderTraffic = new FlowTableTraffic(table, HostParts::nowMillis);
+    hostWork = new HostWork(self, hypervisor, holderTraffic, topology, weights, locations, probes);
+    hostWork.useCostTraffic(costTraffic);
+    migrations =
+        register(
+            new DecidedMigrations(
+                self,
+                cluster,
+                hypervisor,
+                new LiveMigration(
+                    cluster,
+                    calls,
+                    new LiveMigration.Settings(
+                        config.libvirt().callTimeout(),
+                        Duration.ofSeconds(1),
+                        Duration.ofMillis(500),
+                        config.migration().progressTimeout(),
+                        Optional.empty(),
+                        false)),
+                config.migration(),
+                config.decisions().dirtyRateSamples(),
+                ringThread,
+                hostWork::migrationEnded));
+    final Holder holder =
+        new Holder(
+            new MigrationDecider(
+                topology,
+                weights,
+                config.decisions().candidateRule().equals("paper")
+                    ? MigrationDecider.CandidateRule.PAPER
+                    : MigrationDecider.CandidateRule.RACK_AWARE),
+            probes,
+            probes,
+            migrations,
+            new Holder.Settings(
+                probeTimeout,
+                probeTimeout,
+                config.decisions().holdLimit().toNanos(),
+                MigrationCost.fraction(config.decisions().migrationCost()),
+                config.dryRun()));
+    work =
+        new HolderWork(
+            self,
+            hypervisor,
+            holderTraffic,
+            holder,
+            locations,
+            probes,
+            probeTimeout,
+            (WireFormat.DEFAULT_MAX_LENGTH - 64) / 5,
+            hostWork::visited);
+    hostWork.attach(holder, work);
+    hostWork.bindMetrics(registry);
+    bindMetrics(registry);
+    poller.start(timers, config.ovs().pollInterval(), Duration.ofSeconds(30));
+    final long steerMillis = Math.max(200, config.ovs().pollInterval().toMillis());
+    timers.scheduleWithFixedDelay(this::syncSteering, 0, steerMillis, TimeUnit.MILLISECONDS);
+    LOG.log(
+        System.Logger.Level.INFO,
+        "observing bridge "
+            + bridge
+            + (config.ovs().pipelineTable().isPresent()
+                ? " (counted packets go on to the operator's table "
+                    + config.ovs().pipelineTable().get()
+                    + ")"
+                : "")
+            + ", "
+            + hypervisor.vms().size()
+            + " VMs here"
+            + (config.dryRun() ? "; dry run: decisions are logged, nothing migrates" : ""));
+  }
+
+  static HostParts start(
+      final AgentConfig config,
+      final int port,
+      final MeterRegistry registry,
+      final DecidedMigrations.RingThread ringThread)
+      throws StartException {
+    final Deque<AutoCloseable> parts = new ArrayDeque<>();
+    try {
+      return new HostParts(config, port, registry, ringThread, parts);
+    } catch (final StartException e) {
+      closeAll(parts);
+      throw e;
+    } catch (final RuntimeException e) {
+      closeAll(parts);
+      throw new StartException("cannot start the host's parts: " + e.getMessage(), e);
+    }
+  }
+
+  /** The token work of this host. */
+  TokenWork work() {
+    return work;
+  }
+
+  /** Probes for this host's agent (ring thread). */
+  boolean handle(final Envelope envelope) {
+    return probes.handle(envelope);
+  }
+
+  /** Once the ring runs: the background location of neighbours for the cost metric. */
+  void startOnRing(final RingAgent agent) {
+    this.ring = agent;
+    timers.scheduleWithFixedDelay(
+        () -> agent.runOnRing(() -> hostWork.refreshCost(System.nanoTime(), 256)),
+        1,
+        2,
+        TimeUnit.SECONDS);
+  }
+
+  /** Answers for {@code score flows}, {@code pause}, {@code resume}; empty for other commands. */
+  Optional<Object> answer(final String command, final JsonNode request) {
+    switch (command) {
+      case "flows":
+        final List<Map<String, Object>> pairs = new ArrayList<>();
+        for (final PairAggregate pair : table.pairs(nowMillis())) {
+          final Map<String, Object> row = new LinkedHashMap<>();
+          row.put("a", HostWork.Ipv4Text.of(pair.ipA()));
+          row.put("b", HostWork.Ipv4Text.of(pair.ipB()));
+          row.put("bytes", pair.bytes());
+          row.put("bytesPerSecond", pair.bytesPerSecond());
+          pairs.add(row);
+        }
+        final Map<String, Object> flows = new LinkedHashMap<>();
+        flows.put("bridge", config.ovs().bridge());
+        flows.put("flows", table.size());
+        flows.put("pairs", pairs);
+        return Optional.of(flows);
+      case "pause":
+        migrations.pause();
+        return Optional.of(pauseState());
+      case "resume":
+        migrations.resume();
+        return Optional.of(pauseState());
+      default:
+        return Optional.empty();
+    }
+  }
+
+  private Map<String, Object> pauseState() {
+    final Map<String, Object> state = new LinkedHashMap<>();
+    state.put("paused", migrations.paused());
+    state.put("runningMigrations", migrations.running());
+    return state;
+  }
+
+  private void syncSteering() {
+    try {
+      steering.sync(localAddresses());
+    } catch (final OvsException | RuntimeException e) {
+      steeringFailures++;
+      LOG.log(System.Logger.Level.WARNING, "cannot update the probe-steering rules: " + e);
+    }
+  }
+
+  private Set<Integer> localAddresses() {
+    final Set<Integer> local = new HashSet<>();
+    for (final Hypervisor.Vm vm : hypervisor.vms()) {
+      if (vm.ipv4() != 0) {
+        local.add(vm.ipv4());
+      }
+    }
+    return local;
+  }
+
+  private void bindMetrics(final MeterRegistry registry) {
+    Gauge.builder("score_flows_tracked", table, FlowTable::size)
+        .description("Flows in the agent's flow table")
+        .register(registry);
+    Gauge.builder("score_ovs_poll_duration_seconds", poller, p -> p.stats().lastPollNanos() / 1e9)
+        .description("Duration of the last OVS poll")
+        .register(registry);
+    FunctionCounter.builder("score_ovs_polls", poller, p -> p.stats().polls())
+        .description("OVS polls done")
+        .register(registry);
+    FunctionCounter.builder("score_ovs_poll_failures", poller, p -> p.stats().failures())
+        .description("OVS polls that failed")
+        .register(registry);
+    FunctionCounter.builder("score_probe_steering_failures", this, h -> h.steeringFailures)
+        .description("Failed updates of the rules that steer location probes here")
+        .register(registry);
+  }
+
+  /**
+   * The counting pipeline this bridge gets, after checking that OVS answers, the bridge exists and
+   * the agent would not change how the operator's rules forward or drop packets.
+   */
+  private static CountingPipeline checkBridge(final OvsCommandLine ovs, final AgentConfig config)
+      throws StartException {
+    final String bridge = config.ovs().bridge();
+    try {
+      if (!ovs.bridgeExists(bridge)) {
+        throw new StartException(
+            "Open vSwitch has no bridge '"
+                + bridge
+                + "': create it (ovs-vsctl add-br "
+                + bridge
+                + ") or set ovs.bridge in "
+                + config.file(),
+            null);
+      }
+      final List<String> own = OperatorRules.inTable(ovs.dumpFlows(bridge), 0);
+      if (!own.isEmpty()) {
+        throw new StartException(
+            "bridge "
+                + bridge
+                + " has "
+                + own.size()
+                + " OpenFlow rule(s) of its own in table 0 (first: "
+                + own.get(0)
+                + "); the agent counts in table 0 at priority "
+                + CountingPipeline.ENTRY_PRIORITY
+                + " and would run before them, changing how packets are forwarded or dropped:"
+                + " move them to a table of their own (4..254) and set ovs.pipeline-table to it"
+                + " in "
+                + config.file()
+                + " (the agent then hands every packet on to that table)",
+            null);
+      }
+    } catch (final OvsException e) {
+      throw new StartException(
+          "Open vSwitch does not answer ("
+              + e.getMessage()
+              + "): start it (systemctl start openvswitch-switch)",
+          e);
+    }
+    final Duration idle = CountingPipeline.defaults().learnedIdleTimeout();
+    return config
+        .ovs()
+        .pipelineTable()
+        .map(table -> CountingPipeline.inFrontOf(table, idle))
+        .orElse(CountingPipeline.defaults());
+  }
+
+  /**
+   * The tree of the members: rack and pod from agent.yaml (a member without a rack is alone in its
+   * own; pods add a third level). Indexed by host id; ids no member has stand alone.
+   */
+  static Topology topology(final AgentConfig config) {
+    final ClusterConfig cluster = config.cluster();
+    int maxId = 0;
+    for (final int id : cluster.hosts().keySet()) {
+      maxId = Math.max(maxId, id);
+    }
+    final boolean pods = !config.pods().isEmpty();
+    final String[][] paths = new String[maxId + 1][];
+    for (int id = 0; id <= maxId; id++) {
+      final boolean member = cluster.hosts().containsKey(id);
+      final String rack = member ? cluster.racks().getOrDefault(id, "host-" + id) : "unused-" + id;
+      if (pods) {
+        final String pod = member ? config.pods().getOrDefault(id, "pod-" + rack) : "unused-" + id;
+        paths[id] = new String[] {rack, pod};
+      } else {
+        paths[id] = new String[] {rack};
+      }
+    }
+    return Topology.fromPaths(paths);
+  }
+
+  private static String bridgeMac(final String bridge) throws StartException {
+    try {
+      return Files.readString(Path.of("/sys/class/net", bridge, "address")).strip();
+    } catch (final IOException e) {
+      throw new StartException(
+          "bridge " + bridge + " has no network interface here: " + e.getMessage(), e);
+    }
+  }
+
+  private static int ipv4Of(final InetSocketAddress address) throws StartException {
+    final InetAddress resolved =
+        address.isUnresolved()
+            ? new InetSocketAddress(address.getHostString(), address.getPort()).getAddress()
+            : address.getAddress();
+    if (resolved == null || resolved.getAddress().length != 4) {
+      throw new StartException(
+          "this host's member address " + address + " is not an IPv4 address", null);
+    }
+    return ByteBuffer.wrap(resolved.getAddress()).getInt();
+  }
+
+  private static long macBits(final String mac) {
+    try {
+      return Long.parseLong(mac.replace(":", ""), 16);
+    } catch (final NumberFormatException e) {
+      return -2;
+    }
+  }
+
+  private static long nowMillis() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  private <T extends AutoCloseable> T register(final T part) {
+    started.push(part);
+    return part;
+  }
+
+  private static void closeAll(final Deque<AutoCloseable> parts) {
+    while (!parts.isEmpty()) {
+      closeQuietly(parts.pop());
+    }
+  }
+
+  private static void closeQuietly(final AutoCloseable part) {
+    try {
+      part.close();
+    } catch (final Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "stopping " + part + " failed: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    timers.shutdownNow();
+    poller.stop();
+    try {
+      steering.clear();
+    } catch (final OvsException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot remove the probe-steering rules: " + e);
+    }
+    try {
+      poller.removeRules();
+    } catch (final OvsException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot remove the counting rules: " + e);
+    }
+    closeAll(started);
+  }
+}
