@@ -20,6 +20,7 @@ packages=(
                                          # the data-centre test bed's hosts (deploy/testbed.sh)
   busybox-static cpio xz-utils util-linux # its guests (deploy/guest/build.sh), nsenter
   prometheus                             # promtool checks the metrics; a real server scrapes them
+  curl jq gnuplot-nox                    # the mission reads Prometheus's HTTP API and plots it
 )
 ensure_packages setup-host "${packages[@]}" || exit 1
 

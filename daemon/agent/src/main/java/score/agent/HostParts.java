@@ -172,16 +172,21 @@ final class HostParts implements AutoCloseable {
                 return hypervisor.room();
               }
             },
-            new CapacityLedger(config.decisions().holdLimit().toNanos(), 64),
+            // A promise lasts until the asker's migration has started (its VM then counts here):
+            // the probes, the dirty-rate samples, and the start.
+            new CapacityLedger(
+                4 * config.decisions().probeTimeout().toNanos()
+                    + config.decisions().dirtyRateSamples() * 1_000_000_000L
+                    + 10_000_000_000L,
+                64),
             System::nanoTime,
             4 * probeTimeout,
             4096);
     final Topology topology = topology(config);
     final LinkWeights weights = LinkWeights.paperDefaults(topology.maxLevel());
-    final FlowTableTraffic costTraffic = new FlowTableTraffic(table, HostParts::nowMillis);
     final FlowTableTraffic holderTraffic = new FlowTableTraffic(table, HostParts::nowMillis);
     hostWork = new HostWork(self, hypervisor, holderTraffic, topology, weights, locations, probes);
-    hostWork.useCostTraffic(costTraffic);
+    hostWork.useCostTable(table);
     migrations =
         register(
             new DecidedMigrations(
@@ -229,8 +234,10 @@ final class HostParts implements AutoCloseable {
             probes,
             probeTimeout,
             (WireFormat.DEFAULT_MAX_LENGTH - 64) / 5,
+            cluster.idleRotation().toNanos(),
             hostWork::visited);
     hostWork.attach(holder, work);
+    hostWork.countRunning(migrations::running);
     hostWork.bindMetrics(registry);
     bindMetrics(registry);
     poller.start(timers, config.ovs().pollInterval(), Duration.ofSeconds(30));

@@ -18,7 +18,6 @@ import score.core.decision.Holder;
 import score.core.decision.HolderWork;
 import score.core.decision.LinkWeights;
 import score.core.decision.LocationCache;
-import score.core.decision.NeighbourTraffic;
 import score.core.decision.Topology;
 import score.core.decision.VmLocator;
 import score.core.port.Hypervisor;
@@ -53,7 +52,10 @@ final class HostWork {
   private DistributionSummary dataBytes;
   private DistributionSummary downtimeSeconds;
   private long costProbeId = 1L << 62;
-  private FlowTableTraffic costTraffic;
+  private java.util.function.IntSupplier migrationsRunning;
+  private score.flowtable.FlowTable costTable;
+  private final score.agent.traffic.SmoothedPairRates rates =
+      new score.agent.traffic.SmoothedPairRates(6_000);
 
   HostWork(
       final int self,
@@ -75,9 +77,14 @@ final class HostWork {
     }
   }
 
-  /** The view the cost uses: its own, so the holder's view of a VM is not overwritten. */
-  void useCostTraffic(final FlowTableTraffic view) {
-    this.costTraffic = view;
+  /** Where the cost reads its traffic (smoothed across the holder's consuming of history). */
+  void useCostTable(final score.flowtable.FlowTable table) {
+    this.costTable = table;
+  }
+
+  /** How many migrations run now (a gauge). */
+  void countRunning(final java.util.function.IntSupplier running) {
+    this.migrationsRunning = running;
   }
 
   void attach(final Holder holder, final HolderWork work) {
@@ -155,10 +162,15 @@ final class HostWork {
         local.add(vm.ipv4());
       }
     }
+    final long nowMillis = nowNanos / 1_000_000;
     for (final int vm : local) {
-      final NeighbourTraffic neighbours = costTraffic.neighboursOf(vm);
-      for (int k = 0; k < neighbours.count(); k++) {
-        final int z = neighbours.vm(k);
+      for (final score.flowtable.PairAggregate pair : costTable.pairsOf(vm, nowMillis)) {
+        final int z = pair.ipA() == vm ? pair.ipB() : pair.ipA();
+        final double bytesPerSecond =
+            rates.update(vm, z, pair.bytes(), pair.windowStartMillis(), nowMillis);
+        if (!(bytesPerSecond > 0)) {
+          continue;
+        }
         final int host = local.contains(z) ? self : locations.hostOf(z, nowNanos);
         if (host == VmLocator.UNKNOWN || host >= topology.hosts()) {
           unknown++;
@@ -168,9 +180,10 @@ final class HostWork {
           }
           continue;
         }
-        cost += 0.5 * neighbours.bytesPerSecond(k) * weights.pathCost(topology.level(self, host));
+        cost += 0.5 * bytesPerSecond * weights.pathCost(topology.level(self, host));
       }
     }
+    rates.sweep();
     localCost = cost;
     unlocatedNeighbours = unknown;
   }
@@ -206,6 +219,14 @@ final class HostWork {
         .description("Live migrations this host started, by outcome")
         .tag("outcome", "failed")
         .register(registry);
+    if (migrationsRunning != null) {
+      Gauge.builder(
+              "score_migrations_running",
+              migrationsRunning,
+              java.util.function.IntSupplier::getAsInt)
+          .description("Live migrations leaving this host now")
+          .register(registry);
+    }
     plannedSeconds =
         DistributionSummary.builder("score_migration_planned_seconds")
             .description("The planner's predicted time of each migration")

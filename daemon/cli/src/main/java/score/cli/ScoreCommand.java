@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       MigrateCommand.class,
       StatusCommand.class,
+      PauseCommand.Pause.class,
+      PauseCommand.Resume.class,
       TokenCommand.class,
       SimulateCommand.class
     })

@@ -223,7 +223,17 @@ public final class DecidedMigrations implements Holder.Mover, AutoCloseable {
   }
 
   private void report(final Ended end) {
-    ring.run(() -> ended.accept(end));
+    try {
+      ring.run(() -> ended.accept(end));
+    } catch (final RejectedExecutionException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the agent stopped before the migration of "
+              + end.vmName()
+              + " ended ("
+              + (end.succeeded() ? "succeeded" : "failed: " + end.why())
+              + ")");
+    }
   }
 
   @Override

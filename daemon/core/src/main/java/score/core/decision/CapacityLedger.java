@@ -40,7 +40,8 @@ public final class CapacityLedger {
   /**
    * Answers host {@code asker}'s probe {@code requestId} for a VM of {@code vmMemoryBytes}, given
    * what is free on this host now, and promises it one slot and that memory when they are there.
-   * Asking again with the same request renews the same promise.
+   * Asking again with the same request renews the same promise; a new request from the same asker
+   * replaces its earlier promise.
    */
   public Answer answer(
       final int asker,
@@ -50,6 +51,12 @@ public final class CapacityLedger {
       final long freeMemoryBytesNow,
       final long nowNanos) {
     expire(nowNanos);
+    // A host holds the token for one VM at a time: its newer probe supersedes its older promise.
+    for (int i = count - 1; i >= 0; i--) {
+      if (askers[i] == asker && requests[i] != requestId) {
+        remove(i);
+      }
+    }
     final int existing = indexOf(asker, requestId);
     int slots = Math.max(0, freeSlotsNow);
     long memory = Math.max(0, freeMemoryBytesNow);

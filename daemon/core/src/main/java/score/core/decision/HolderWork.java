@@ -41,6 +41,9 @@ public final class HolderWork implements TokenWork {
   private int routingVm;
   private final long[] probeIds = new long[1];
   private long rotations;
+  private final long rotationPaceNanos;
+  private long visitStartedNanos;
+  private Hypervisor.Vm visitingVm;
   private long holds;
 
   public HolderWork(
@@ -53,6 +56,39 @@ public final class HolderWork implements TokenWork {
       final long locateTimeoutNanos,
       final int maxVms,
       final Consumer<Holder.Outcome> outcomes) {
+    this(
+        self,
+        hypervisor,
+        traffic,
+        holder,
+        locations,
+        probes,
+        locateTimeoutNanos,
+        maxVms,
+        0,
+        outcomes);
+  }
+
+  /**
+   * @param rotationPaceNanos least time a rotation of the VM list takes: each visit keeps the token
+   *     at least this over the number of VMs, so every VM's traffic is measured over a window of
+   *     about this length (S-CORE's rounds) instead of the few milliseconds a decision takes
+   */
+  public HolderWork(
+      final int self,
+      final Hypervisor hypervisor,
+      final TrafficView traffic,
+      final Holder holder,
+      final LocationCache locations,
+      final LocationProbes probes,
+      final long locateTimeoutNanos,
+      final int maxVms,
+      final long rotationPaceNanos,
+      final Consumer<Holder.Outcome> outcomes) {
+    if (rotationPaceNanos < 0) {
+      throw new IllegalArgumentException("the rotation pace cannot be negative");
+    }
+    this.rotationPaceNanos = rotationPaceNanos;
     this.self = self;
     this.hypervisor = hypervisor;
     this.traffic = traffic;
@@ -84,6 +120,10 @@ public final class HolderWork implements TokenWork {
       routeTo = -1;
       return finish(working);
     }
+    if (visiting) {
+      // The visit goes on even when its VM has left (its migration ended before the visit did).
+      return visit(visitingVm, mayAct, nowNanos);
+    }
     final int vm = working.vmId(working.position());
     final Hypervisor.Vm here = local.get(vm);
     if (here != null) {
@@ -98,12 +138,18 @@ public final class HolderWork implements TokenWork {
         return null; // a visit may end in a migration: only under a confirmed lease
       }
       visiting = true;
+      visitingVm = vm;
+      visitStartedNanos = nowNanos;
       holder.begin(
           ++visit, vm.ipv4(), self, vm.memoryBytes(), traffic.neighboursOf(vm.ipv4()), nowNanos);
     } else {
       holder.step(nowNanos);
     }
     if (holder.phase() != Holder.Phase.DONE) {
+      return null;
+    }
+    if (score.core.port.Deadlines.before(
+        nowNanos, visitStartedNanos + rotationPaceNanos / Math.max(1, working.vmCount()))) {
       return null;
     }
     visiting = false;

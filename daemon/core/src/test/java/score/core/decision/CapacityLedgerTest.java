@@ -45,6 +45,20 @@ class CapacityLedgerTest {
   }
 
   @Test
+  void aHoldersNewerProbeShouldReplaceItsOlderPromise() {
+    // One token, one VM decided at a time: a host that keeps asking cannot fill the candidate.
+    final CapacityLedger ledger = new CapacityLedger(60 * SECOND, 16);
+    for (long request = 1; request <= 10; request++) {
+      assertEquals(
+          new CapacityLedger.Answer(2, 2 * GIB),
+          ledger.answer(1, request, GIB, 2, 2 * GIB, START + request));
+    }
+    assertEquals(1, ledger.outstanding(START + 11));
+    assertEquals(
+        new CapacityLedger.Answer(1, GIB), ledger.answer(2, 1, GIB, 2, 2 * GIB, START + 12));
+  }
+
+  @Test
   void askersBeyondTheBoundShouldBeToldNoRoom() {
     final CapacityLedger ledger = new CapacityLedger(5 * SECOND, 2);
     ledger.answer(1, 1, 1, 100, 100 * GIB, START);

@@ -115,6 +115,81 @@ class HolderWorkTest {
   }
 
   @Test
+  void aVisitWhoseVmLeftWhileMigratingShouldStillEndAsMoved() {
+    // The migration's end can come after libvirt already lists the VM on its new host only: the
+    // visit must still end, count as moved, and send the token after the VM.
+    local.add(vm(A));
+    final NeighbourTraffic talksToB =
+        new NeighbourTraffic() {
+          @Override
+          public int count() {
+            return 1;
+          }
+
+          @Override
+          public int vm(final int index) {
+            return B;
+          }
+
+          @Override
+          public double bytesPerSecond(final int index) {
+            return 1000;
+          }
+        };
+    final long[] moveRequest = {-1};
+    final score.core.port.LocationProbes bOnHost2 = (id, vm, answers) -> answers.located(id, vm, 2);
+    final Holder holder =
+        new Holder(
+            new MigrationDecider(
+                Topology.fanout(2, 2),
+                LinkWeights.of(1, Math.E),
+                MigrationDecider.CandidateRule.PAPER),
+            bOnHost2,
+            (id, host, memory, answers) -> answers.capacity(id, host, 4, 8L << 30),
+            (id, decision) -> moveRequest[0] = id,
+            new Holder.Settings(SECOND, SECOND, 60 * SECOND, MigrationCost.ZERO, false));
+    final HolderWork work =
+        new HolderWork(
+            0,
+            new Hypervisor() {
+              @Override
+              public List<Vm> vms() {
+                return local;
+              }
+
+              @Override
+              public Room room() {
+                return new Room(4, 8L << 30);
+              }
+
+              @Override
+              public void migrate(final MigrationOrder order, final MigrationListener listener) {}
+
+              @Override
+              public void abort(final String vmName) {}
+            },
+            vm -> talksToB,
+            holder,
+            new LocationCache(30 * SECOND, 1000),
+            bOnHost2,
+            SECOND,
+            1000,
+            outcomes::add);
+    final Token held = token(0, A, B);
+    assertNull(work.hold(held, true, SECOND, 1), "migrating A to B's host");
+    assertEquals(Holder.Phase.MIGRATING, holder.phase());
+    local.clear(); // A now runs on host 2
+    assertNull(work.hold(held, true, SECOND, 2), "the token waits for the migration");
+    holder.migrationEnded(moveRequest[0], true, "");
+    assertNull(work.hold(held, true, SECOND, 3), "A's visit ends");
+    assertEquals(1, outcomes.size());
+    assertEquals(Holder.Result.MOVED, outcomes.get(0).result());
+    final Token passed = work.hold(held, true, SECOND, 4);
+    assertNotNull(passed, "B's turn: B runs on host 2");
+    assertEquals(2, work.nextHost(passed));
+  }
+
+  @Test
   void aVmNobodyAnswersForShouldBeSkippedAndTheRotationEnd() {
     local.add(vm(A));
     final HolderWork work = work();
