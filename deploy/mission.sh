@@ -14,7 +14,8 @@
 #     --out       where the table, mission.csv, mission.png and the agents' logs go (mission-out)
 #     --pairs     chatty guest pairs (default 2; the two cores are the limit, TESTBED.md)
 #     --kbps      each guest's rate to its peer in kbit/s (default 400)
-# As root on Debian; installs what it needs first (SCORE_SKIP_SETUP=1 skips that and the build);
+# As root on Debian; installs what it needs first (SCORE_SKIP_SETUP=1 skips that and the build;
+# SCORE_LAUNCHER replaces bin/score, e.g. "java -cp CLASSPATH score.cli.ScoreCommand" in tests);
 # stops what it started and takes the test bed down, also when it fails.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -42,7 +43,8 @@ if [[ ${SCORE_SKIP_SETUP:-0} != 1 ]]; then
   deploy/setup-host.sh
   mvn -B -ntp -q package -DskipTests
 fi
-[[ -f daemon/cli/target/score.jar ]] || die "build first: mvn -q package -DskipTests"
+read -ra score <<< "${SCORE_LAUNCHER:-$root/bin/score}"
+[[ -n ${SCORE_LAUNCHER:-} || -f daemon/cli/target/score.jar ]] || die "build first: mvn -q package -DskipTests"
 for tool in curl jq prometheus; do
   command -v "$tool" >/dev/null || die "$tool is missing: run deploy/setup-host.sh"
 done
@@ -108,14 +110,14 @@ config=$state/mission.yaml
 } > "$config"
 
 for i in $(seq 1 "$hosts"); do
-  setsid deploy/testbed.sh exec "$i" "$root/bin/score" agent --config "$config" --host "h$i" \
+  setsid deploy/testbed.sh exec "$i" "${score[@]}" agent --config "$config" --host "h$i" \
     --control "$state/h$i/agent.sock" > "$state/h$i/agent.log" 2>&1 &
   pids+=($!)
 done
 # Paused as soon as they answer: the cost before is measured with every VM where it was put.
 for i in $(seq 1 "$hosts"); do
   for _ in $(seq 1 300); do
-    bin/score pause --control "$state/h$i/agent.sock" >/dev/null 2>&1 && break
+    "${score[@]}" pause --control "$state/h$i/agent.sock" >/dev/null 2>&1 && break
     kill -0 "${pids[$((i - 1))]}" 2>/dev/null || { cat "$state/h$i/agent.log" >&2; die "agent h$i stopped"; }
     sleep 0.2
   done
@@ -163,8 +165,8 @@ done
 [[ $steady -ge 3 ]] || die "the cost before never settled (up=$up unlocated=$unlocated cost=$cost)"
 initial=$(query 'avg_over_time(sum(score_communication_cost)[6s:2s])')
 
-for i in $(seq 1 "$hosts"); do bin/score resume --control "$state/h$i/agent.sock" >/dev/null; done
-bin/score token inject --control "$state/h1/agent.sock" --policy load-aware >/dev/null 2>&1 || true
+for i in $(seq 1 "$hosts"); do "${score[@]}" resume --control "$state/h$i/agent.sock" >/dev/null; done
+"${score[@]}" token inject --control "$state/h1/agent.sock" --policy load-aware >/dev/null 2>&1 || true
 t0=$SECONDS
 echo "mission: cost before $(printf '%.0f' "$initial"); agents resumed, token injected"
 echo "seconds,cost,migrations,rotations" > "$out/mission.csv"
@@ -194,6 +196,9 @@ while (( SECONDS - t0 < timeout )); do
     break
   fi
 done
+# The metric names and help texts as Prometheus's own linter sees them, on a real agent.
+lint=$(deploy/testbed.sh exec 1 curl -sf http://10.210.0.1:9410/metrics | promtool check metrics 2>&1) \
+  && metrics_lint=ok || metrics_lint=$(head -n 3 <<< "$lint" | tr '\n' ' ')
 decisions=$(deploy/testbed.sh exec 1 curl -sf --get "http://10.210.0.1:9090/api/v1/query" \
   --data-urlencode 'query=sum by (outcome) (score_decisions_total)' \
   | jq -c '[.data.result[] | {(.metric.outcome): (.value[1] | tonumber)}] | add // {}')
@@ -242,7 +247,9 @@ set title "S-CORE mission: communication cost (eq. 1) from Prometheus"
 set xlabel "seconds after the token was injected"
 set ylabel "cost (bytes/s x link weights)"
 set y2label "migrations"
-set y2tics
+set y2tics 1
+set y2range [0:*]
+set offsets 0, 0, graph 0.1, 0
 set key top right
 plot "$out/mission.csv" using 1:2 skip 1 with linespoints title "cost", \
      "" using 1:3 skip 1 axes x1y2 with steps title "migrations"
@@ -255,9 +262,9 @@ if $json; then
     --argjson migrations "${migrations%.*}" --argjson failedMigrations "${failed%.*}" \
     --argjson rotations "${rotations%.*}" --argjson guestsIntact "$intact" \
     --argjson seconds "$seconds" --argjson dryRun "$dry_run" --argjson decisions "$decisions" \
-    --arg placement "${placement% }" \
+    --arg placement "${placement% }" --arg metricsLint "$metrics_lint" \
     '{hosts: $hosts, vms: $vms, initialCost: $initialCost, finalCost: $finalCost,
       reductionPct: $reductionPct, migrations: $migrations, failedMigrations: $failedMigrations,
       rotations: $rotations, guestsIntact: $guestsIntact, seconds: $seconds, dryRun: $dryRun,
-      decisions: $decisions, placement: $placement}'
+      decisions: $decisions, placement: $placement, metricsLint: $metricsLint}'
 fi

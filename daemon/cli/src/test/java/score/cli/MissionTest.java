@@ -1,0 +1,109 @@
+package score.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import score.testbed.TestBed;
+
+/**
+ * The mission end to end ({@code deploy/mission.sh}, the README's first command): four hosts in two
+ * racks under two pods, each chatty pair of guests split across the pods, {@code score agent} on
+ * every host, a real Prometheus server. Every figure asserted here is the script's reading of
+ * Prometheus's HTTP API; the placement and the guests' heartbeats are checked by the script on
+ * libvirt and the guests' own logs.
+ */
+@Tag("libvirt")
+class MissionTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static JsonNode mission(final Path out, final String... options)
+      throws IOException, InterruptedException {
+    final List<String> command =
+        new java.util.ArrayList<>(
+            List.of(TestBed.script("mission.sh").toString(), "--json", "--out", out.toString()));
+    command.addAll(List.of(options));
+    final ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(out.resolve("log").toFile());
+    builder.environment().put("SCORE_SKIP_SETUP", "1");
+    builder
+        .environment()
+        .put(
+            "SCORE_LAUNCHER",
+            Path.of(System.getProperty("java.home"), "bin", "java")
+                + " -XX:+UseSerialGC -Xmx256m -cp "
+                + System.getProperty("java.class.path")
+                + " score.cli.ScoreCommand");
+    Files.createDirectories(out);
+    final Process process = builder.start();
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      process.destroy(); // its trap takes everything down
+      process.waitFor(60, TimeUnit.SECONDS);
+      throw new AssertionError("the mission did not end in 10 minutes: " + out.resolve("log"));
+    }
+    final String log = Files.readString(out.resolve("log"));
+    assertEquals(0, process.exitValue(), log);
+    final String[] lines = log.strip().split("\n");
+    return JSON.readTree(lines[lines.length - 1]);
+  }
+
+  @Test
+  void theAgentsShouldHalveTheCostThroughRealLiveMigrations(@TempDir final Path dir)
+      throws Exception {
+    final JsonNode result = mission(dir.resolve("run"));
+    final String why = result.toString();
+    assertEquals(4, result.path("hosts").asInt(), why);
+    assertEquals(4, result.path("vms").asInt(), why);
+    assertTrue(result.path("initialCost").asDouble() > 0, why);
+    assertTrue(result.path("reductionPct").asDouble() >= 50, "cost at least halved: " + why);
+    assertTrue(result.path("migrations").asInt() >= 1, why);
+    assertTrue(result.path("decisions").path("moved").asInt() >= 1, why);
+    // Exactly one host per guest, same boot, heartbeats going on, no page corrupted.
+    assertEquals(4, result.path("guestsIntact").asInt(), why);
+    assertEquals("ok", result.path("metricsLint").asText(), why);
+    // Each chatty pair ends on one host (or at least in one pod).
+    final String placement = result.path("placement").asText();
+    assertTrue(
+        pod(placement, 1) == pod(placement, 2) && pod(placement, 3) == pod(placement, 4),
+        placement);
+    assertTrue(Files.size(dir.resolve("run").resolve("mission.csv")) > 0);
+  }
+
+  @Test
+  void aDryRunShouldDecideAndLogButMoveNothing(@TempDir final Path dir) throws Exception {
+    final Path out = dir.resolve("dry");
+    final JsonNode result = mission(out, "--dry-run");
+    final String why = result.toString();
+    assertEquals(0, result.path("migrations").asInt(), why);
+    assertEquals(0, result.path("failedMigrations").asInt(), why);
+    assertTrue(result.path("decisions").path("dry_run").asInt() >= 1, why);
+    assertEquals("g1:h1 g2:h3 g3:h2 g4:h4", result.path("placement").asText(), why);
+    assertEquals(4, result.path("guestsIntact").asInt(), why);
+    final StringBuilder logs = new StringBuilder();
+    for (int host = 1; host <= 4; host++) {
+      logs.append(Files.readString(out.resolve("agent-h" + host + ".log")));
+    }
+    assertTrue(logs.toString().contains("dry run: would move"), "decisions logged");
+  }
+
+  /** The pod (1: hosts h1, h2; 2: h3, h4) where guest {@code g} runs, from "g1:h1 g2:h3 ...". */
+  private static int pod(final String placement, final int guest) {
+    for (final String entry : placement.split(" ")) {
+      if (entry.startsWith("g" + guest + ":h")) {
+        return Integer.parseInt(entry.substring(entry.indexOf(":h") + 2)) <= 2 ? 1 : 2;
+      }
+    }
+    throw new AssertionError("g" + guest + " not in " + placement);
+  }
+}
