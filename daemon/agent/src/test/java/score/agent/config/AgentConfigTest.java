@@ -121,6 +121,11 @@ class AgentConfigTest {
       {good + "metrics: 9410\n", ":9:10: metrics: expected a mapping"},
       {good + "dry-run: true\ndry-run: false\n", ":10:1: dry-run: given twice"},
       {good + "members: [\n", "not valid YAML"},
+      {good + "decision:\n  migration-cost: 2\n", ":10:19: decision.migration-cost"},
+      {good + "decision:\n  candidate-rule: best\n", ":10:19: decision.candidate-rule: 'best'"},
+      {good + "decision:\n  hold-limit: 0s\n", "decision.hold-limit: must be more than 0"},
+      {good + "ovs:\n  pipeline-table: 2\n", ":10:19: ovs.pipeline-table: 2 is not in 4..254"},
+      {good + "ring-only: yes please\n", ":9:12: ring-only"},
       {"", "empty"},
     };
     for (final String[] each : cases) {
