@@ -6,8 +6,12 @@
 # communication cost (eq. 1 over the guests' real traffic) falls. Every figure is read from
 # Prometheus's HTTP API. Ends with a before/after table, a CSV and a PNG plot in the output folder.
 #
-#   deploy/mission.sh [--dry-run] [--json] [--timeout SECONDS] [--out DIR] [--pairs N] [--kbps K]
+#   deploy/mission.sh [--dry-run] [--kill-holder] [--json] [--timeout SECONDS] [--out DIR]
+#                     [--pairs N] [--kbps K]
 #     --dry-run   the agents decide and log, and migrate nothing
+#     --kill-holder  a fault: the agent that migrates first is killed (SIGKILL) mid-migration and
+#                 started again 5 s later (as systemd would); migrations are slowed to 30 s so
+#                 the kill lands in the middle
 #     --json      the last line is one JSON object: hosts, vms, initialCost, finalCost,
 #                 reductionPct, migrations, rotations, guestsIntact, seconds (and more)
 #     --timeout   give up waiting for the cost to halve after this long (default 300)
@@ -22,17 +26,18 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 root=$PWD
 die() { echo "mission: $*" >&2; exit 2; }
 
-dry_run=false json=false timeout=300 out=$root/mission-out pairs=2 kbps=400
+dry_run=false kill_holder=false json=false timeout=300 out=$root/mission-out pairs=2 kbps=400
 while [[ $# -gt 0 ]]; do
   case $1 in
     --dry-run) dry_run=true ;;
+    --kill-holder) kill_holder=true ;;
     --json) json=true ;;
     --timeout) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--timeout takes seconds"; timeout=$2; shift ;;
     --out) [[ -n ${2:-} ]] || die "--out takes a folder"; out=$2; shift ;;
     --pairs) [[ ${2:-} =~ ^[1-4]$ ]] || die "--pairs takes 1..4"; pairs=$2; shift ;;
     --kbps) [[ ${2:-} =~ ^[0-9]+$ && $2 -ge 10 && $2 -le 20000 ]] || die "--kbps takes 10..20000"
       kbps=$2; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
   shift
@@ -103,22 +108,30 @@ config=$state/mission.yaml
   cat "$state/agent.yaml"
   echo "ring: {policy: load-aware}"
   echo "decision: {migration-cost: 0.1, probe-timeout: 1s, hold-limit: 60s}"
-  echo "migration: {deadline-per-gib: 60s, max-downtime: 300ms}"
+    if $kill_holder; then
+    echo "migration: {deadline-per-gib: 240s, max-downtime: 300ms}"
+  else
+    echo "migration: {deadline-per-gib: 60s, max-downtime: 300ms}"
+  fi
   echo "libvirt: {vm-slots: 4}"
   echo "metrics: {address: \"0.0.0.0:9410\"}"
   echo "dry-run: $dry_run"
 } > "$config"
 
-for i in $(seq 1 "$hosts"); do
+start_agent() {
+  local i=$1
   setsid deploy/testbed.sh exec "$i" "${score[@]}" agent --config "$config" --host "h$i" \
-    --control "$state/h$i/agent.sock" > "$state/h$i/agent.log" 2>&1 &
+    --control "$state/h$i/agent.sock" >> "$state/h$i/agent.log" 2>&1 &
+  agent_pid[$i]=$!
   pids+=($!)
-done
+}
+declare -A agent_pid
+for i in $(seq 1 "$hosts"); do start_agent "$i"; done
 # Paused as soon as they answer: the cost before is measured with every VM where it was put.
 for i in $(seq 1 "$hosts"); do
   for _ in $(seq 1 300); do
     "${score[@]}" pause --control "$state/h$i/agent.sock" >/dev/null 2>&1 && break
-    kill -0 "${pids[$((i - 1))]}" 2>/dev/null || { cat "$state/h$i/agent.log" >&2; die "agent h$i stopped"; }
+    kill -0 "${agent_pid[$i]}" 2>/dev/null || { cat "$state/h$i/agent.log" >&2; die "agent h$i stopped"; }
     sleep 0.2
   done
 done
@@ -183,6 +196,21 @@ while (( SECONDS - t0 < timeout )); do
   echo "$((SECONDS - t0)),$cost,${migrations%.*},${rotations%.*}" >> "$out/mission.csv"
   printf 'mission: %4d s  cost %10.0f  migrations %s (running %s)  rotations %s\n' \
     "$((SECONDS - t0))" "$cost" "${migrations%.*}" "${running%.*}" "${rotations%.*}"
+  if $kill_holder && [[ -z ${killed:-} && ${running%.*} -gt 0 ]]; then
+    instance=$(deploy/testbed.sh exec 1 curl -sf --get "http://10.210.0.1:9090/api/v1/query" \
+      --data-urlencode 'query=score_migrations_running > 0' | jq -r '.data.result[0].metric.instance // ""')
+    if [[ $instance =~ ^10\.210\.0\.([0-9]+): ]]; then
+      killed=${BASH_REMATCH[1]}
+      epoch_before=$(value 'max(score_ring_token_epoch)')
+      kill -KILL -- "-${agent_pid[$killed]}" 2>/dev/null || true
+      echo "mission: killed the agent of h$killed in the middle of its migration"
+      sleep 5
+      start_agent "$killed"
+      echo "mission: started the agent of h$killed again"
+      last_started=-1
+      continue
+    fi
+  fi
   # Settled: two rotations in a row without a migration started or running (in a dry run: three
   # rotations); then the cost after is the mean of the next scrapes.
   if [[ ${started_now%.*} != "$last_started" || ${running%.*} -gt 0 ]]; then
@@ -263,8 +291,11 @@ if $json; then
     --argjson rotations "${rotations%.*}" --argjson guestsIntact "$intact" \
     --argjson seconds "$seconds" --argjson dryRun "$dry_run" --argjson decisions "$decisions" \
     --arg placement "${placement% }" --arg metricsLint "$metrics_lint" \
+    --arg killedHost "${killed:+h$killed}" --argjson epochBefore "${epoch_before:-0}" \
+    --argjson epochAfter "$(value 'max(score_ring_token_epoch)')" \
     '{hosts: $hosts, vms: $vms, initialCost: $initialCost, finalCost: $finalCost,
       reductionPct: $reductionPct, migrations: $migrations, failedMigrations: $failedMigrations,
       rotations: $rotations, guestsIntact: $guestsIntact, seconds: $seconds, dryRun: $dryRun,
-      decisions: $decisions, placement: $placement, metricsLint: $metricsLint}'
+      decisions: $decisions, placement: $placement, metricsLint: $metricsLint,
+      killedHost: $killedHost, tokenEpochBefore: $epochBefore, tokenEpochAfter: $epochAfter}'
 fi

@@ -29,6 +29,7 @@ import score.agent.libvirt.HypervisorException;
 import score.agent.libvirt.LibvirtCalls;
 import score.agent.libvirt.LibvirtHypervisor;
 import score.agent.migrate.DecidedMigrations;
+import score.agent.migrate.HostDrain;
 import score.agent.migrate.LiveMigration;
 import score.agent.ovs.CountingPipeline;
 import score.agent.ovs.LocationSteering;
@@ -92,6 +93,10 @@ final class HostParts implements AutoCloseable {
             return thread;
           });
   private volatile RingAgent ring;
+  private HostDrain drain;
+  private LocationCache locations;
+  private volatile boolean draining;
+  private long drainProbeId = 3L << 61;
   private volatile long steeringFailures;
 
   private HostParts(
@@ -143,7 +148,7 @@ final class HostParts implements AutoCloseable {
               + config.file(),
           e);
     }
-    final LocationCache locations = new LocationCache(30_000_000_000L, 65_536);
+    locations = new LocationCache(30_000_000_000L, 65_536);
     final long probeTimeout = config.decisions().probeTimeout().toNanos();
     probes =
         new PeerProbes(
@@ -169,7 +174,8 @@ final class HostParts implements AutoCloseable {
 
               @Override
               public Hypervisor.Room room() {
-                return hypervisor.room();
+                // A host being drained takes no VM.
+                return draining ? new Hypervisor.Room(0, 0) : hypervisor.room();
               }
             },
             // A promise lasts until the asker's migration has started (its VM then counts here):
@@ -187,22 +193,25 @@ final class HostParts implements AutoCloseable {
     final FlowTableTraffic holderTraffic = new FlowTableTraffic(table, HostParts::nowMillis);
     hostWork = new HostWork(self, hypervisor, holderTraffic, topology, weights, locations, probes);
     hostWork.useCostTable(table);
+    final LiveMigration liveMigration =
+        new LiveMigration(
+            cluster,
+            calls,
+            new LiveMigration.Settings(
+                config.libvirt().callTimeout(),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(500),
+                config.migration().progressTimeout(),
+                Optional.empty(),
+                false));
+    drain = new HostDrain(self, cluster, topology, weights, liveMigration, config.migration());
     migrations =
         register(
             new DecidedMigrations(
                 self,
                 cluster,
                 hypervisor,
-                new LiveMigration(
-                    cluster,
-                    calls,
-                    new LiveMigration.Settings(
-                        config.libvirt().callTimeout(),
-                        Duration.ofSeconds(1),
-                        Duration.ofMillis(500),
-                        config.migration().progressTimeout(),
-                        Optional.empty(),
-                        false)),
+                liveMigration,
                 config.migration(),
                 config.decisions().dirtyRateSamples(),
                 ringThread,
@@ -314,6 +323,10 @@ final class HostParts implements AutoCloseable {
         flows.put("flows", table.size());
         flows.put("pairs", pairs);
         return Optional.of(flows);
+      case "drain":
+        return Optional.of(startDrain(request));
+      case "drain-status":
+        return Optional.of(drain.status());
       case "pause":
         migrations.pause();
         return Optional.of(pauseState());
@@ -323,6 +336,111 @@ final class HostParts implements AutoCloseable {
       default:
         return Optional.empty();
     }
+  }
+
+  /**
+   * Starts {@code score drain}: this host must be the one named. Automatic migrations from here
+   * stop and this host reports no room to others until the drain ends.
+   */
+  private Object startDrain(final JsonNode request) {
+    final String named = request.path("host").asText("");
+    final ClusterConfig cluster = config.cluster();
+    final Optional<Integer> id = cluster.hostNamed(named);
+    if (id.isEmpty() || id.get() != config.self()) {
+      return Map.of(
+          "error",
+          "'"
+              + named
+              + "' is not this agent's host ("
+              + cluster.hypervisors().get(config.self()).name()
+              + "): run score drain on the host to drain");
+    }
+    final double seconds = request.path("deadlineSeconds").asDouble(0);
+    if (!(seconds > 0) || seconds > 86_400) {
+      return Map.of("error", "the deadline must be more than 0 s and at most a day");
+    }
+    final boolean wasPaused = migrations.paused();
+    migrations.pause();
+    draining = true;
+    final boolean started =
+        drain.start(
+            Duration.ofMillis((long) (seconds * 1e3)),
+            this::drainInputs,
+            () -> {
+              draining = false;
+              if (!wasPaused) {
+                migrations.resume();
+              }
+            });
+    if (!started) {
+      return Map.of("error", "a drain of this host is already running");
+    }
+    return drain.status();
+  }
+
+  /**
+   * What the drain plans with, read on the ring's thread: each local VM's neighbours where they are
+   * known, and the room every other member reports (asked now, waited for two seconds).
+   */
+  private java.util.concurrent.CompletableFuture<HostDrain.Inputs> drainInputs() {
+    final java.util.concurrent.CompletableFuture<HostDrain.Inputs> result =
+        new java.util.concurrent.CompletableFuture<>();
+    final Map<Integer, score.core.decision.DrainPlanner.Room> rooms =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    ring.runOnRing(
+        () -> {
+          final long now = System.nanoTime();
+          final List<score.core.decision.DrainPlanner.DrainVm> vms = new ArrayList<>();
+          long largest = 0;
+          for (final Hypervisor.Vm vm : hypervisor.vms()) {
+            final List<PairAggregate> pairs =
+                vm.ipv4() == 0 ? List.of() : table.pairsOf(vm.ipv4(), nowMillis());
+            final double[] rates = new double[pairs.size()];
+            final int[] hosts = new int[pairs.size()];
+            for (int k = 0; k < pairs.size(); k++) {
+              final PairAggregate pair = pairs.get(k);
+              final int z = pair.ipA() == vm.ipv4() ? pair.ipB() : pair.ipA();
+              rates[k] = pair.bytesPerSecond();
+              hosts[k] = locations.hostOf(z, now);
+            }
+            vms.add(
+                new score.core.decision.DrainPlanner.DrainVm(
+                    vm.name(),
+                    vm.ipv4(),
+                    vm.memoryBytes(),
+                    score.core.plan.BitRate.ofBitsPerSecond(8 * vm.txBytesPerSecond()),
+                    score.core.plan.BitRate.ofBitsPerSecond(8 * vm.rxBytesPerSecond()),
+                    rates,
+                    hosts));
+            largest = Math.max(largest, vm.memoryBytes());
+          }
+          final score.core.port.ProbeAnswers answers =
+              new score.core.port.ProbeAnswers() {
+                @Override
+                public void located(final long requestId, final int vmId, final int hostId) {}
+
+                @Override
+                public void capacity(
+                    final long requestId,
+                    final int hostId,
+                    final int freeSlots,
+                    final long freeMemoryBytes) {
+                  rooms.put(
+                      hostId,
+                      new score.core.decision.DrainPlanner.Room(freeSlots, freeMemoryBytes));
+                }
+              };
+          for (final int host : config.cluster().hosts().keySet()) {
+            if (host != config.self()) {
+              probes.askCapacity(drainProbeId++, host, largest, answers);
+            }
+          }
+          timers.schedule(
+              () -> result.complete(new HostDrain.Inputs(vms, Map.copyOf(rooms))),
+              2,
+              TimeUnit.SECONDS);
+        });
+    return result;
   }
 
   private Map<String, Object> pauseState() {

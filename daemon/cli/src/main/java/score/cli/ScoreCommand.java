@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       MigrateCommand.class,
       StatusCommand.class,
+      DrainCommand.class,
       PauseCommand.Pause.class,
       PauseCommand.Resume.class,
       TokenCommand.class,

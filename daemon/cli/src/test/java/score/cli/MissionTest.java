@@ -97,6 +97,25 @@ class MissionTest {
     assertTrue(logs.toString().contains("dry run: would move"), "decisions logged");
   }
 
+  @Test
+  void aHolderKilledWhileItMigratesShouldLoseNoVmAndTheRingGoOn(@TempDir final Path dir)
+      throws Exception {
+    final JsonNode result = mission(dir.resolve("kill"), "--kill-holder");
+    final String why = result.toString();
+    assertTrue(result.path("killedHost").asText().startsWith("h"), "a holder was killed: " + why);
+    // Each guest on exactly one host, same boot, heartbeats going on, no page corrupted.
+    assertEquals(4, result.path("guestsIntact").asInt(), why);
+    assertTrue(
+        result.path("tokenEpochAfter").asLong() > result.path("tokenEpochBefore").asLong(),
+        "the token was regenerated: " + why);
+    // The decisions after the fault found the VMs where they were: the pairs came together.
+    assertTrue(result.path("reductionPct").asDouble() >= 50, why);
+    final String placement = result.path("placement").asText();
+    assertTrue(
+        pod(placement, 1) == pod(placement, 2) && pod(placement, 3) == pod(placement, 4),
+        placement);
+  }
+
   /** The pod (1: hosts h1, h2; 2: h3, h4) where guest {@code g} runs, from "g1:h1 g2:h3 ...". */
   private static int pod(final String placement, final int guest) {
     for (final String entry : placement.split(" ")) {

@@ -157,6 +157,28 @@ public final class LiveMigration {
       final MigrationPlan plan,
       final LibvirtMigrator.ProgressListener progress)
       throws HypervisorException {
+    return migrate(vm, from, to, goal, dirtyRate, plan, progress, false);
+  }
+
+  /**
+   * As {@link #migrate(String, Located, ClusterConfig.Hypervisor, MigrationGoal, DirtyRate,
+   * MigrationPlan, LibvirtMigrator.ProgressListener)}; with {@code postCopyAtOnce} (the goal must
+   * allow post-copy) the VM switches to post-copy as soon as the first pass runs: the technique a
+   * drain chose for a VM whose own sending would contend with its pre-copy.
+   */
+  public Report migrate(
+      final String vm,
+      final Located from,
+      final ClusterConfig.Hypervisor to,
+      final MigrationGoal goal,
+      final DirtyRate dirtyRate,
+      final MigrationPlan plan,
+      final LibvirtMigrator.ProgressListener progress,
+      final boolean postCopyAtOnce)
+      throws HypervisorException {
+    if (postCopyAtOnce && !goal.postCopyAllowed()) {
+      throw new IllegalArgumentException("post-copy at once needs a goal that allows post-copy");
+    }
     final double predicted = plan.estimate().timeSeconds();
     final double deadlineSeconds =
         goal.deadline().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY);
@@ -192,7 +214,9 @@ public final class LiveMigration {
               changes.add(new BandwidthChange(elapsed, now.iteration(), better.get()));
             }
           }
-          if (goal.postCopyAllowed()
+          if (postCopyAtOnce && !handle.inPostCopy() && now.iteration() >= 1) {
+            handle.startPostCopy();
+          } else if (goal.postCopyAllowed()
               && !handle.inPostCopy()
               && PostCopySwitch.due(
                   plan,

@@ -1,0 +1,165 @@
+package score.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import score.testbed.DataCentreBed;
+import score.testbed.TestBed;
+
+/**
+ * {@code score drain} on the real test bed: h1 runs a guest that mostly sends (to its peer in rack
+ * 2 on h3) and one that mostly receives (from its peer on h4). The drain empties h1 within its
+ * deadline, each guest goes next to its peer, the sender is post-copied (its sending and a pre-copy
+ * would share h1's uplink) and the receiver pre-copied; every guest survives.
+ */
+@Tag("libvirt")
+class DrainTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static DataCentreBed bed;
+  private static final List<Process> AGENTS = new ArrayList<>();
+
+  @BeforeAll
+  static void up() {
+    bed = DataCentreBed.up(4, 2);
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    for (final Process agent : AGENTS) {
+      agent.descendants().forEach(ProcessHandle::destroy);
+      agent.destroy();
+      agent.waitFor(20, TimeUnit.SECONDS);
+      agent.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+    if (bed != null) {
+      bed.close();
+    }
+  }
+
+  private static List<String> onHost(final int host) {
+    final String list =
+        TestBed.exec(List.of("virsh", "-c", bed.uri(host), "list", "--name"), 20).output();
+    return list.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
+  @Test
+  void drainShouldEmptyTheHostInTimeWithPostCopyForTheSender(@TempDir final Path dir)
+      throws Exception {
+    final Path g1 = bed.startGuest(1, "g1", "10.210.1.1", "tb.peers=10.210.1.2:9000 tb.kbps=2000");
+    final Path g2 = bed.startGuest(3, "g2", "10.210.1.2", "tb.peers=10.210.1.1:9000 tb.kbps=50");
+    final Path g3 = bed.startGuest(1, "g3", "10.210.1.3", "tb.peers=10.210.1.4:9000 tb.kbps=50");
+    final Path g4 = bed.startGuest(4, "g4", "10.210.1.4", "tb.peers=10.210.1.3:9000 tb.kbps=2000");
+    final List<DataCentreBed.Heartbeat> before = new ArrayList<>();
+    for (final Path log : List.of(g1, g2, g3, g4)) {
+      before.add(DataCentreBed.awaitHeartbeat(log, 1));
+    }
+    final Path config =
+        Files.writeString(
+            dir.resolve("agent.yaml"),
+            Files.readString(bed.clusterFile()) + "libvirt: {vm-slots: 4}\n");
+    for (int host = 1; host <= 4; host++) {
+      AGENTS.add(
+          new ProcessBuilder(
+                  TestBed.script("testbed.sh").toString(),
+                  "exec",
+                  "" + host,
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-XX:+UseSerialGC",
+                  "-Xmx256m",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "score.cli.ScoreCommand",
+                  "agent",
+                  "--config",
+                  config.toString(),
+                  "--host",
+                  "h" + host,
+                  "--control",
+                  dir.resolve("h" + host + ".sock").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("agent" + host + ".log").toFile())
+              .start());
+    }
+    // Paused, so that only the drain moves VMs; then wait until h1 knows where the peers run
+    // (its cost metric has located every neighbour) and sees the guests' traffic.
+    for (int host = 1; host <= 4; host++) {
+      final Path socket = dir.resolve("h" + host + ".sock");
+      await(
+          () -> CliRun.of("pause", "--control", socket.toString()).exitCode() == 0,
+          "agent h" + host + " answers");
+    }
+    await(
+        () -> {
+          final CliRun flows = CliRun.of("status", "--control", dir.resolve("h1.sock").toString());
+          return flows.exitCode() == 0
+              && metric("score_communication_cost_unlocated_neighbours") == 0
+              && metric("score_communication_cost") > 0;
+        },
+        "h1 located its guests' peers");
+    final CliRun drain =
+        CliRun.of(
+            "drain",
+            "h1",
+            "--deadline",
+            "90s",
+            "--json",
+            "--control",
+            dir.resolve("h1.sock").toString());
+    assertEquals(0, drain.exitCode(), drain.out() + drain.err());
+    final JsonNode status = JSON.readTree(drain.out());
+    assertTrue(status.path("deadlineMet").asBoolean(), status.toString());
+    assertEquals(List.of(), onHost(1), "h1 is empty");
+    for (final JsonNode move : status.path("moves")) {
+      final String vm = move.path("vm").asText();
+      assertEquals("moved", move.path("outcome").asText(), move.toString());
+      if (vm.equals("g1")) {
+        assertEquals("h3", move.path("to").asText(), "next to its peer: " + move);
+        assertEquals("post-copy", move.path("technique").asText(), "it mostly sends: " + move);
+      } else {
+        assertEquals("h4", move.path("to").asText(), "next to its peer: " + move);
+        assertEquals("pre-copy", move.path("technique").asText(), "it mostly receives: " + move);
+      }
+    }
+    assertTrue(onHost(3).contains("g1") && onHost(4).contains("g3"), onHost(3) + " " + onHost(4));
+    final List<Path> logs = List.of(g1, g2, g3, g4);
+    for (int i = 0; i < logs.size(); i++) {
+      final DataCentreBed.Heartbeat after =
+          DataCentreBed.awaitHeartbeat(logs.get(i), before.get(i).sequence() + 3);
+      assertEquals(before.get(i).boot(), after.boot(), "same boot: " + logs.get(i));
+      assertEquals(0, after.badPages(), "no page lost: " + logs.get(i));
+    }
+  }
+
+  /** A metric of h1's agent, read from its Prometheus endpoint inside h1's network. */
+  private static double metric(final String name) {
+    final String text =
+        bed.exec(1, List.of("curl", "-sf", "http://10.210.0.1:9410/metrics"), 10).output();
+    for (final String line : text.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return Double.NaN;
+  }
+
+  private static void await(final java.util.function.BooleanSupplier condition, final String what) {
+    final long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "never: " + what);
+      TestBed.sleepMillis(500);
+    }
+  }
+}
