@@ -120,6 +120,7 @@ class DrainTest {
             dir.resolve("h1.sock").toString());
     assertEquals(0, drain.exitCode(), drain.out() + drain.err());
     final JsonNode status = JSON.readTree(drain.out());
+    System.out.println("drain of h1: " + status);
     assertTrue(status.path("deadlineMet").asBoolean(), status.toString());
     assertEquals(List.of(), onHost(1), "h1 is empty");
     for (final JsonNode move : status.path("moves")) {
