@@ -94,6 +94,9 @@ final class HostParts implements AutoCloseable {
           });
   private volatile RingAgent ring;
   private HostDrain drain;
+  private LiveMigration liveMigration;
+  private Topology topology;
+  private LinkWeights weights;
   private LocationCache locations;
   private volatile boolean draining;
   private long drainProbeId = 3L << 61;
@@ -188,12 +191,12 @@ final class HostParts implements AutoCloseable {
             System::nanoTime,
             4 * probeTimeout,
             4096);
-    final Topology topology = topology(config);
-    final LinkWeights weights = LinkWeights.paperDefaults(topology.maxLevel());
+    topology = topology(config);
+    weights = LinkWeights.paperDefaults(topology.maxLevel());
     final FlowTableTraffic holderTraffic = new FlowTableTraffic(table, HostParts::nowMillis);
     hostWork = new HostWork(self, hypervisor, holderTraffic, topology, weights, locations, probes);
     hostWork.useCostTable(table);
-    final LiveMigration liveMigration =
+    liveMigration =
         new LiveMigration(
             cluster,
             calls,
@@ -309,22 +312,17 @@ final class HostParts implements AutoCloseable {
   Optional<Object> answer(final String command, final JsonNode request) {
     switch (command) {
       case "flows":
-        final List<Map<String, Object>> pairs = new ArrayList<>();
-        for (final PairAggregate pair : table.pairs(nowMillis())) {
-          final Map<String, Object> row = new LinkedHashMap<>();
-          row.put("a", HostWork.Ipv4Text.of(pair.ipA()));
-          row.put("b", HostWork.Ipv4Text.of(pair.ipB()));
-          row.put("bytes", pair.bytes());
-          row.put("bytesPerSecond", pair.bytesPerSecond());
-          pairs.add(row);
-        }
-        final Map<String, Object> flows = new LinkedHashMap<>();
-        flows.put("bridge", config.ovs().bridge());
-        flows.put("flows", table.size());
-        flows.put("pairs", pairs);
-        return Optional.of(flows);
+        return Optional.of(
+            score.agent.traffic.FlowsReport.of(
+                config.ovs().bridge(),
+                table,
+                poller.stats().polls(),
+                poller.stats().malformedLines(),
+                nowMillis()));
       case "drain":
         return Optional.of(startDrain(request));
+      case "plan":
+        return Optional.of(plan(request));
       case "drain-status":
         return Optional.of(drain.status());
       case "pause":
@@ -443,6 +441,127 @@ final class HostParts implements AutoCloseable {
     return result;
   }
 
+  /**
+   * {@code score plan --vm NAME --to HOST}: what the holder would weigh for this VM, with eq. 2's
+   * terms, and the migration the planner would run (its dirty rate sampled once).
+   */
+  private Object plan(final JsonNode request) {
+    final String name = request.path("vm").asText("");
+    final String toName = request.path("to").asText("");
+    final ClusterConfig cluster = config.cluster();
+    final Hypervisor.Vm vm =
+        hypervisor.vms().stream().filter(v -> v.name().equals(name)).findFirst().orElse(null);
+    final String here = cluster.hypervisors().get(config.self()).name();
+    if (vm == null) {
+      return Map.of("error", "VM '" + name + "' does not run on " + here + ": ask its host");
+    }
+    final Optional<Integer> to = cluster.hostNamed(toName);
+    if (to.isEmpty()) {
+      return Map.of("error", "no member '" + toName + "' in " + config.file());
+    }
+    if (vm.ipv4() == 0) {
+      return Map.of("error", "the address of " + name + " is not known yet (it has sent nothing)");
+    }
+    final java.util.concurrent.CompletableFuture<Map<String, Object>> terms =
+        new java.util.concurrent.CompletableFuture<>();
+    ring.runOnRing(() -> terms.complete(eq2Terms(vm, to.get())));
+    final Map<String, Object> answer;
+    try {
+      answer = new LinkedHashMap<>(terms.get(3, TimeUnit.SECONDS));
+    } catch (final java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException e) {
+      return Map.of("error", "the ring thread did not answer: " + e);
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of("error", "interrupted");
+    }
+    answer.put("vm", name);
+    answer.put("from", here);
+    answer.put("to", cluster.hypervisors().get(to.get()).name());
+    try {
+      final LiveMigration.Located from =
+          new LiveMigration.Located(
+              config.self(), cluster.hypervisors().get(config.self()), vm.memoryBytes());
+      final score.core.plan.DirtyRate rate =
+          liveMigration.measureDirtyRate(name, from, 1).pick(score.core.plan.DirtyRatePolicy.MEAN);
+      final score.core.plan.MigrationGoal goal = migrations.goal(vm.memoryBytes());
+      final score.core.plan.MigrationPlan migration =
+          LiveMigration.plan(goal, vm.memoryBytes(), rate);
+      final Map<String, Object> planned = new LinkedHashMap<>();
+      planned.put("memoryBytes", vm.memoryBytes());
+      planned.put("dirtyRateBytesPerSecond", Math.round(rate.bytesPerSecond()));
+      planned.put("deadlineSeconds", goal.deadline().orElseThrow().toMillis() / 1e3);
+      planned.put("bandwidthMbps", migration.appliedBandwidth().bitsPerSecond() / 1e6);
+      planned.put("predictedSeconds", migration.estimate().timeSeconds());
+      answer.put("migration", planned);
+    } catch (final HypervisorException
+        | score.core.plan.InfeasiblePlanException
+        | IllegalArgumentException e) {
+      answer.put("migration", Map.of("error", String.valueOf(e.getMessage())));
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      answer.put("migration", Map.of("error", "interrupted"));
+    }
+    return answer;
+  }
+
+  /** Eq. 1 for the VM here and on {@code to}, and eq. 2 with c_m (ring thread). */
+  private Map<String, Object> eq2Terms(final Hypervisor.Vm vm, final int to) {
+    final long now = System.nanoTime();
+    final Set<Integer> local = localAddresses();
+    final List<Map<String, Object>> neighbours = new ArrayList<>();
+    double costHere = 0;
+    double costThere = 0;
+    for (final PairAggregate pair : table.pairsOf(vm.ipv4(), nowMillis())) {
+      final int z = pair.ipA() == vm.ipv4() ? pair.ipB() : pair.ipA();
+      if (!(pair.bytesPerSecond() > 0)) {
+        continue;
+      }
+      final int host = local.contains(z) ? config.self() : locations.hostOf(z, now);
+      final Map<String, Object> row = new LinkedHashMap<>();
+      row.put("neighbour", HostWork.Ipv4Text.of(z));
+      row.put("bytesPerSecond", Math.round(pair.bytesPerSecond()));
+      if (host < 0 || host >= topology.hosts()) {
+        row.put("host", null);
+      } else {
+        final ClusterConfig.Hypervisor where = config.cluster().hypervisors().get(host);
+        row.put("host", where == null ? "" + host : where.name());
+        final int levelHere = topology.level(config.self(), host);
+        final int levelThere = topology.level(to, host);
+        row.put("levelHere", levelHere);
+        row.put("levelThere", levelThere);
+        costHere += pair.bytesPerSecond() * weights.pathCost(levelHere);
+        costThere += pair.bytesPerSecond() * weights.pathCost(levelThere);
+      }
+      neighbours.add(row);
+    }
+    final double gain = 2 * (costHere - costThere);
+    final double threshold =
+        score.core.decision.MigrationCost.fraction(config.decisions().migrationCost())
+            .forVm(costHere);
+    final Map<String, Object> terms = new LinkedHashMap<>();
+    terms.put("neighbours", neighbours);
+    terms.put("costHere", costHere);
+    terms.put("costThere", costThere);
+    terms.put("gain", gain);
+    terms.put("migrationCost", threshold);
+    terms.put("eq2Holds", gain > threshold);
+    terms.put(
+        "why",
+        gain > threshold
+            ? "2·Σλ(cost now − cost there) = "
+                + Math.round(gain)
+                + " > c_m = "
+                + Math.round(threshold)
+                + ": the move pays if the host has room"
+            : "2·Σλ(cost now − cost there) = "
+                + Math.round(gain)
+                + " ≤ c_m = "
+                + Math.round(threshold)
+                + ": the VM stays");
+    return terms;
+  }
+
   private Map<String, Object> pauseState() {
     final Map<String, Object> state = new LinkedHashMap<>();
     state.put("paused", migrations.paused());
@@ -482,8 +601,28 @@ final class HostParts implements AutoCloseable {
     FunctionCounter.builder("score_ovs_poll_failures", poller, p -> p.stats().failures())
         .description("OVS polls that failed")
         .register(registry);
+    probeCounter(registry, "location", "asked", c -> c.locationsAsked());
+    probeCounter(registry, "location", "answered", c -> c.locationsAnswered());
+    probeCounter(registry, "capacity", "asked", c -> c.capacitiesAsked());
+    probeCounter(registry, "capacity", "answered", c -> c.capacitiesAnswered());
+    FunctionCounter.builder(
+            "score_probe_requests_answered", probes, p -> p.counts().requestsAnswered())
+        .description("Location and capacity probes of other hosts this agent answered")
+        .register(registry);
     FunctionCounter.builder("score_probe_steering_failures", this, h -> h.steeringFailures)
         .description("Failed updates of the rules that steer location probes here")
+        .register(registry);
+  }
+
+  private void probeCounter(
+      final MeterRegistry registry,
+      final String kind,
+      final String state,
+      final java.util.function.ToLongFunction<PeerProbes.Counts> count) {
+    FunctionCounter.builder("score_probes", probes, p -> count.applyAsLong(p.counts()))
+        .description("Probes this host's holder sent, and answers it got, by kind")
+        .tag("kind", kind)
+        .tag("state", state)
         .register(registry);
   }
 

@@ -2,7 +2,6 @@ package score.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -16,10 +15,8 @@ import score.agent.ovs.OvsException;
 import score.agent.ovs.OvsFlowPoller;
 import score.agent.ovs.OvsFlowPollerBackoff;
 import score.agent.ovs.PollResult;
-import score.agent.ovs.PollerStats;
+import score.agent.traffic.FlowsReport;
 import score.flowtable.FlowTable;
-import score.flowtable.Ipv4;
-import score.flowtable.PairAggregate;
 
 /** {@code score flows}: the VM pairs a bridge carries, with bytes and rate. */
 @Command(
@@ -28,7 +25,8 @@ import score.flowtable.PairAggregate;
     description = {
       "Show the VM pairs that talk over an Open vSwitch bridge: bytes on the wire (whole"
           + " frames, both directions merged) and rate.",
-      "With --for 0s (the default) it reads the counting rules already on the bridge (put there"
+      "Without --bridge it shows the running agent's flow table (--control). With --bridge and"
+          + " --for 0s (the default) it reads the counting rules already on the bridge (put there"
           + " by the agent or another run); with --for D it installs them if absent, polls every"
           + " --interval for D, and removes what it installed."
     })
@@ -37,8 +35,13 @@ public final class FlowsCommand implements Runnable {
 
   @Mixin JsonOption json = new JsonOption();
 
-  @Option(names = "--bridge", required = true, description = "The OVS bridge to read.")
+  @Option(
+      names = "--bridge",
+      description =
+          "Poll this OVS bridge here instead of asking the running agent for its flow table.")
   String bridge;
+
+  @Mixin ControlOption control = new ControlOption();
 
   @Option(
       names = "--for",
@@ -71,6 +74,22 @@ public final class FlowsCommand implements Runnable {
   public void run() {
     validate();
     final PrintWriter out = spec.commandLine().getOut();
+    if (bridge == null) {
+      if (!pollFor.isZero()) {
+        throw CommandFailure.badInput("--for polls a bridge: give --bridge too");
+      }
+      final FlowsReport report;
+      try {
+        report =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .treeToValue(control.ask(java.util.Map.of("command", "flows")), FlowsReport.class);
+      } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw CommandFailure.failure(
+            "the agent's answer is not a flow table: " + e.getMessage(), e);
+      }
+      print(out, report);
+      return;
+    }
     final PrintWriter err = spec.commandLine().getErr();
     final CountingPipeline pipeline;
     try {
@@ -99,7 +118,14 @@ public final class FlowsCommand implements Runnable {
               null);
         }
         pollUntil(poller, origin + pollFor.toMillis(), err);
-        print(out, table, poller.stats());
+        print(
+            out,
+            FlowsReport.of(
+                bridge,
+                table,
+                poller.stats().polls(),
+                poller.stats().malformedLines(),
+                monotonicMillis()));
       } catch (final OvsException e) {
         throw CommandFailure.failure(e.getMessage(), e);
       } finally {
@@ -164,24 +190,8 @@ public final class FlowsCommand implements Runnable {
     return System.nanoTime() / 1_000_000;
   }
 
-  private void print(final PrintWriter out, final FlowTable table, final PollerStats stats) {
-    final long now = monotonicMillis();
-    final List<PairOutput> pairs = new ArrayList<>();
-    for (final PairAggregate pair : table.pairs(now)) {
-      pairs.add(
-          new PairOutput(
-              Ipv4.format(pair.ipA()),
-              Ipv4.format(pair.ipB()),
-              mac(table.sourceMac(pair.ipA())),
-              mac(table.sourceMac(pair.ipB())),
-              pair.bytes(),
-              pair.packets(),
-              pair.flows(),
-              Math.round(pair.bytesPerSecond()),
-              (now - pair.windowStartMillis()) / 1000.0));
-    }
-    final FlowsOutput output =
-        new FlowsOutput(bridge, table.size(), stats.polls(), stats.malformedLines(), pairs);
+  private void print(final PrintWriter out, final FlowsReport output) {
+    final List<FlowsReport.Pair> pairs = output.pairs();
     if (json.enabled()) {
       JsonOption.print(out, output);
       return;
@@ -189,7 +199,7 @@ public final class FlowsCommand implements Runnable {
     out.printf(
         Locale.ROOT,
         "bridge %s: %d flows in %d pairs, %d polls, %d malformed lines%n",
-        bridge,
+        output.bridge(),
         output.flows(),
         pairs.size(),
         output.polls(),
@@ -204,7 +214,7 @@ public final class FlowsCommand implements Runnable {
         "FLOWS",
         "RATE",
         "WINDOW");
-    for (final PairOutput pair : pairs) {
+    for (final FlowsReport.Pair pair : pairs) {
       out.printf(
           Locale.ROOT,
           "%-15s %-15s %14d %11d %6d %9.2f Mbit/s %8.1fs%n",
@@ -218,24 +228,4 @@ public final class FlowsCommand implements Runnable {
     }
     out.flush();
   }
-
-  private static String mac(final long mac) {
-    return mac < 0 ? null : Ipv4.formatMac(mac);
-  }
-
-  /** One line of {@code score flows --json}. */
-  record FlowsOutput(
-      String bridge, int flows, long polls, long malformedLines, List<PairOutput> pairs) {}
-
-  /** λ(a, b) as printed: bytes on the wire in both directions since the window start. */
-  record PairOutput(
-      String a,
-      String b,
-      String macA,
-      String macB,
-      long bytes,
-      long packets,
-      int flows,
-      long bytesPerSecond,
-      double windowSeconds) {}
 }

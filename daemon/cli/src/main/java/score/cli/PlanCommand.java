@@ -144,9 +144,24 @@ public final class PlanCommand implements Runnable {
       description = "Choose pre-copy or post-copy for the VMs in FILE (see above).")
   Path evacuate;
 
+  @Option(
+      names = "--vm",
+      paramLabel = "NAME",
+      description = "Ask the running agent what it would do with its VM NAME (with --to).")
+  String vm;
+
+  @Option(names = "--to", paramLabel = "HOST", description = "The destination for --vm.")
+  String to;
+
+  @Mixin ControlOption control = new ControlOption();
+
   @Override
   public void run() {
     final PrintWriter out = spec.commandLine().getOut();
+    if (vm != null || to != null) {
+      agentPlan(out);
+      return;
+    }
     try {
       if (evacuate != null) {
         evacuate(out);
@@ -158,6 +173,57 @@ public final class PlanCommand implements Runnable {
     } catch (final IllegalArgumentException e) {
       throw CommandFailure.badInput(e.getMessage());
     }
+    out.flush();
+  }
+
+  /** The agent's view of moving {@code vm} to {@code to}: eq. 2's terms and the plan. */
+  private void agentPlan(final PrintWriter out) {
+    if (vm == null || to == null) {
+      throw CommandFailure.badInput("give both --vm NAME and --to HOST");
+    }
+    final com.fasterxml.jackson.databind.JsonNode answer =
+        control.ask(java.util.Map.of("command", "plan", "vm", vm, "to", to));
+    if (json.enabled()) {
+      JsonOption.print(out, answer);
+      out.flush();
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "%s on %s -> %s: C(u) here %.0f, there %.0f; eq. 2: gain %.0f vs c_m %.0f: %s%n",
+        answer.path("vm").asText(),
+        answer.path("from").asText(),
+        answer.path("to").asText(),
+        answer.path("costHere").asDouble(),
+        answer.path("costThere").asDouble(),
+        answer.path("gain").asDouble(),
+        answer.path("migrationCost").asDouble(),
+        answer.path("eq2Holds").asBoolean() ? "move" : "stay");
+    out.printf(
+        Locale.ROOT, "%-15s %-8s %14s %6s %6s%n", "NEIGHBOUR", "HOST", "BYTES/S", "HERE", "THERE");
+    for (final com.fasterxml.jackson.databind.JsonNode n : answer.path("neighbours")) {
+      out.printf(
+          Locale.ROOT,
+          "%-15s %-8s %14d %6s %6s%n",
+          n.path("neighbour").asText(),
+          n.path("host").isNull() ? "?" : n.path("host").asText(),
+          n.path("bytesPerSecond").asLong(),
+          n.path("levelHere").asText("-"),
+          n.path("levelThere").asText("-"));
+    }
+    final com.fasterxml.jackson.databind.JsonNode migration = answer.path("migration");
+    if (migration.has("error")) {
+      out.printf("migration: cannot plan: %s%n", migration.path("error").asText());
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "migration: %.1f Mbit/s for a %.1f s deadline, predicted %.1f s (dirty rate %d B/s)%n",
+          migration.path("bandwidthMbps").asDouble(),
+          migration.path("deadlineSeconds").asDouble(),
+          migration.path("predictedSeconds").asDouble(),
+          migration.path("dirtyRateBytesPerSecond").asLong());
+    }
+    out.println(answer.path("why").asText());
     out.flush();
   }
 

@@ -109,6 +109,42 @@ class DrainTest {
               && metric("score_communication_cost") > 0;
         },
         "h1 located its guests' peers");
+    // What the operator sees first: the agent's flow table, and what it would do with g1.
+    final CliRun flows =
+        CliRun.of("flows", "--json", "--control", dir.resolve("h1.sock").toString());
+    assertEquals(0, flows.exitCode(), flows.err());
+    final JsonNode table = JSON.readTree(flows.out());
+    assertEquals("br0", table.path("bridge").asText());
+    boolean pairSeen = false;
+    for (final JsonNode pair : table.path("pairs")) {
+      pairSeen |=
+          pair.path("a").asText().equals("10.210.1.1")
+              && pair.path("b").asText().equals("10.210.1.2")
+              && pair.path("bytes").asLong() > 0;
+    }
+    assertTrue(pairSeen, "g1-g2 in the agent's table: " + table);
+    final CliRun plan =
+        CliRun.of(
+            "plan",
+            "--vm",
+            "g1",
+            "--to",
+            "h3",
+            "--json",
+            "--control",
+            dir.resolve("h1.sock").toString());
+    assertEquals(0, plan.exitCode(), plan.err());
+    final JsonNode terms = JSON.readTree(plan.out());
+    assertTrue(terms.path("eq2Holds").asBoolean(), "moving g1 next to g2 pays: " + terms);
+    assertEquals(0.0, terms.path("costThere").asDouble(), "g1 and g2 on one host: " + terms);
+    assertTrue(terms.path("costHere").asDouble() > 0, terms.toString());
+    assertEquals("h3", terms.path("neighbours").path(0).path("host").asText(), terms.toString());
+    assertTrue(terms.path("migration").path("bandwidthMbps").asDouble() > 0, terms.toString());
+    final CliRun elsewhere =
+        CliRun.of(
+            "plan", "--vm", "g2", "--to", "h1", "--control", dir.resolve("h1.sock").toString());
+    assertEquals(1, elsewhere.exitCode());
+    assertTrue(elsewhere.err().contains("does not run on h1"), elsewhere.err());
     final CliRun drain =
         CliRun.of(
             "drain",

@@ -207,7 +207,7 @@ public final class DecidedMigrations implements Holder.Mover, AutoCloseable {
   }
 
   /** agent.yaml's goal for a VM of {@code memoryBytes}: the deadline scales with its memory. */
-  MigrationGoal goal(final long memoryBytes) {
+  public MigrationGoal goal(final long memoryBytes) {
     final double gib = memoryBytes / (double) (1L << 30);
     final Duration deadline =
         Duration.ofNanos(
