@@ -218,7 +218,21 @@ final class HostParts implements AutoCloseable {
                 config.migration(),
                 config.decisions().dirtyRateSamples(),
                 ringThread,
-                hostWork::migrationEnded));
+                end -> {
+                  hostWork.migrationEnded(end);
+                  probes.announce(
+                      end.decision().vm(),
+                      end.succeeded() ? end.decision().toHost() : self,
+                      cluster.hosts().keySet());
+                }));
+    probes.onAnnouncements(
+        (vm, host) -> {
+          if (host == score.core.port.ProbeAnswers.NOWHERE) {
+            locations.migrating(vm);
+          } else if (cluster.hosts().containsKey(host)) {
+            locations.found(vm, host, System.nanoTime());
+          }
+        });
     final Holder holder =
         new Holder(
             new MigrationDecider(
@@ -229,7 +243,11 @@ final class HostParts implements AutoCloseable {
                     : MigrationDecider.CandidateRule.RACK_AWARE),
             probes,
             probes,
-            migrations,
+            (requestId, decision) -> {
+              probes.announce(
+                  decision.vm(), score.core.port.ProbeAnswers.NOWHERE, cluster.hosts().keySet());
+              migrations.move(requestId, decision);
+            },
             new Holder.Settings(
                 probeTimeout,
                 probeTimeout,
@@ -519,7 +537,7 @@ final class HostParts implements AutoCloseable {
       }
       final int host = local.contains(z) ? config.self() : locations.hostOf(z, now);
       final Map<String, Object> row = new LinkedHashMap<>();
-      row.put("neighbour", HostWork.Ipv4Text.of(z));
+      row.put("neighbour", score.flowtable.Ipv4.format(z));
       row.put("bytesPerSecond", Math.round(pair.bytesPerSecond()));
       if (host < 0 || host >= topology.hosts()) {
         row.put("host", null);

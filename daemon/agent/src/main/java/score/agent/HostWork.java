@@ -102,7 +102,7 @@ final class HostWork {
             ? System.Logger.Level.DEBUG
             : System.Logger.Level.INFO,
         "decision for "
-            + Ipv4Text.of(vm)
+            + score.flowtable.Ipv4.format(vm)
             + ": "
             + outcome.result().name().toLowerCase(Locale.ROOT)
             + (outcome.decision().migrates() ? " to host " + outcome.decision().toHost() : "")
@@ -262,20 +262,5 @@ final class HostWork {
             "score_token_rotations", this, w -> w.work == null ? 0 : w.work.rotations())
         .description("Rotations of the token's VM list completed at this host")
         .register(registry);
-  }
-
-  /** Dotted text of an IPv4 id. */
-  static final class Ipv4Text {
-    private Ipv4Text() {}
-
-    static String of(final int ip) {
-      return (ip >>> 24)
-          + "."
-          + ((ip >>> 16) & 0xFF)
-          + "."
-          + ((ip >>> 8) & 0xFF)
-          + "."
-          + (ip & 0xFF);
-    }
   }
 }

@@ -67,6 +67,18 @@ public final class DataCentreBed implements AutoCloseable {
     return Path.of(TestBed.run(command, 600).strip().lines().reduce((a, b) -> b).orElseThrow());
   }
 
+  /** Datagrams host {@code host}'s stack got for a port nobody listens on (Udp NoPorts). */
+  public long udpNoPorts(final int host) {
+    final List<String> lines = exec(host, List.of("cat", "/proc/net/snmp"), 10).output().lines().toList();
+    for (int i = 0; i + 1 < lines.size(); i++) {
+      if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+        final List<String> names = List.of(lines.get(i).split("\\s+"));
+        return Long.parseLong(lines.get(i + 1).split("\\s+")[names.indexOf("NoPorts")]);
+      }
+    }
+    throw new IllegalStateException("no Udp line in /proc/net/snmp of host " + host);
+  }
+
   /** The bed's agent.yaml (members h1..hN with their libvirt and migration URIs). */
   public Path clusterFile() {
     return Path.of(

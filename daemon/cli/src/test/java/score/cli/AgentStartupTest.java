@@ -47,10 +47,7 @@ class AgentStartupTest {
   @AfterEach
   void stopAgentsAndRepair() throws Exception {
     for (final Process agent : agents) {
-      agent.descendants().forEach(ProcessHandle::destroy);
-      agent.destroy();
-      agent.waitFor(20, TimeUnit.SECONDS);
-      agent.descendants().forEach(ProcessHandle::destroyForcibly);
+      ScoreProcess.stop(agent);
     }
     agents.clear();
     bed.exec(2, List.of("ovs-ofctl", "del-flows", "br0"), 10);
@@ -68,27 +65,18 @@ class AgentStartupTest {
   /** {@code score agent} as host h2, inside its namespaces. */
   private Process agent(final Path dir, final Path config, final Map<String, String> env)
       throws IOException {
-    final ProcessBuilder builder =
-        new ProcessBuilder(
-                TestBed.script("testbed.sh").toString(),
-                "exec",
-                "2",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "score.cli.ScoreCommand",
-                "agent",
-                "--config",
-                config.toString(),
-                "--host",
-                "h2",
-                "--control",
-                dir.resolve("h2.sock").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("agent.log").toFile());
-    builder.environment().putAll(env);
-    final Process process = builder.start();
+    final Process process =
+        ScoreProcess.onHost(
+            2,
+            dir.resolve("agent.log"),
+            env,
+            "agent",
+            "--config",
+            config.toString(),
+            "--host",
+            "h2",
+            "--control",
+            dir.resolve("h2.sock").toString());
     agents.add(process);
     return process;
   }
@@ -178,7 +166,7 @@ class AgentStartupTest {
    * many reached h1's stack (its Udp NoPorts counter).
    */
   private static long delivered(final int port) {
-    final long before = noPorts();
+    final long before = bed.udpNoPorts(1);
     bed.exec(
         2,
         List.of(
@@ -188,25 +176,15 @@ class AgentStartupTest {
         20);
     // Delivery takes a moment through the userspace datapaths: poll until it stops changing.
     long last = -1;
-    long now = noPorts() - before;
+    long now = bed.udpNoPorts(1) - before;
     final long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while ((now != last || now == 0) && System.nanoTime() < deadline && now < 20) {
       TestBed.sleepMillis(300);
       last = now;
-      now = noPorts() - before;
+      now = bed.udpNoPorts(1) - before;
     }
     return now;
   }
 
-  private static long noPorts() {
-    final List<String> lines =
-        bed.exec(1, List.of("cat", "/proc/net/snmp"), 10).output().lines().toList();
-    for (int i = 0; i + 1 < lines.size(); i++) {
-      if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
-        final List<String> names = List.of(lines.get(i).split("\\s+"));
-        return Long.parseLong(lines.get(i + 1).split("\\s+")[names.indexOf("NoPorts")]);
-      }
-    }
-    throw new AssertionError("no Udp line in /proc/net/snmp");
-  }
+
 }

@@ -39,10 +39,7 @@ class DrainTest {
   @AfterAll
   static void down() throws Exception {
     for (final Process agent : AGENTS) {
-      agent.descendants().forEach(ProcessHandle::destroy);
-      agent.destroy();
-      agent.waitFor(20, TimeUnit.SECONDS);
-      agent.descendants().forEach(ProcessHandle::destroyForcibly);
+      ScoreProcess.stop(agent);
     }
     if (bed != null) {
       bed.close();
@@ -72,26 +69,17 @@ class DrainTest {
             Files.readString(bed.clusterFile()) + "libvirt: {vm-slots: 4}\n");
     for (int host = 1; host <= 4; host++) {
       AGENTS.add(
-          new ProcessBuilder(
-                  TestBed.script("testbed.sh").toString(),
-                  "exec",
-                  "" + host,
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-XX:+UseSerialGC",
-                  "-Xmx256m",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "score.cli.ScoreCommand",
-                  "agent",
-                  "--config",
-                  config.toString(),
-                  "--host",
-                  "h" + host,
-                  "--control",
-                  dir.resolve("h" + host + ".sock").toString())
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("agent" + host + ".log").toFile())
-              .start());
+          ScoreProcess.onHost(
+              host,
+              dir.resolve("agent" + host + ".log"),
+              java.util.Map.of(),
+              "agent",
+              "--config",
+              config.toString(),
+              "--host",
+              "h" + host,
+              "--control",
+              dir.resolve("h" + host + ".sock").toString()));
     }
     // Paused, so that only the drain moves VMs; then wait until h1 knows where the peers run
     // (its cost metric has located every neighbour) and sees the guests' traffic.

@@ -37,14 +37,7 @@ class MissionTest {
             .redirectErrorStream(true)
             .redirectOutput(out.resolve("log").toFile());
     builder.environment().put("SCORE_SKIP_SETUP", "1");
-    builder
-        .environment()
-        .put(
-            "SCORE_LAUNCHER",
-            Path.of(System.getProperty("java.home"), "bin", "java")
-                + " -XX:+UseSerialGC -Xmx256m -cp "
-                + System.getProperty("java.class.path")
-                + " score.cli.ScoreCommand");
+    builder.environment().put("SCORE_LAUNCHER", ScoreProcess.launcher());
     Files.createDirectories(out);
     final Process process = builder.start();
     if (!process.waitFor(10, TimeUnit.MINUTES)) {

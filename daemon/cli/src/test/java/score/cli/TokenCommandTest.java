@@ -85,23 +85,17 @@ class TokenCommandTest {
                 + "\n");
     final String socket = dir.resolve("agent.sock").toString();
     final Process agent =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "score.cli.ScoreCommand",
-                "agent",
-                "--config",
-                config.toString(),
-                "--host",
-                "1",
-                "--control",
-                socket,
-                "--metrics",
-                "127.0.0.1:" + metricsPort)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("agent.log").toFile())
-            .start();
+        ScoreProcess.here(
+            dir.resolve("agent.log"),
+            "agent",
+            "--config",
+            config.toString(),
+            "--host",
+            "1",
+            "--control",
+            socket,
+            "--metrics",
+            "127.0.0.1:" + metricsPort);
     try {
       CliRun inspect = null;
       for (int attempt = 0; attempt < 100; attempt++) {

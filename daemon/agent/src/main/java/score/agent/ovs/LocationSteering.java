@@ -66,12 +66,12 @@ public final class LocationSteering {
         + ",actions=mod_dl_dst:"
         + hostMac
         + ",mod_nw_dst:"
-        + dotted(hostIpv4)
+        + score.flowtable.Ipv4.format(hostIpv4)
         + ",LOCAL";
   }
 
   private String match(final int vmIpv4) {
-    return "udp,nw_dst=" + dotted(vmIpv4) + ",tp_dst=" + probePort;
+    return "udp,nw_dst=" + score.flowtable.Ipv4.format(vmIpv4) + ",tp_dst=" + probePort;
   }
 
   /** Makes the steered VMs exactly {@code localVms}: adds the new ones, removes the gone ones. */
@@ -106,15 +106,5 @@ public final class LocationSteering {
   public void clear() throws OvsException {
     ovs.deleteFlows(bridge, "cookie=0x" + Long.toHexString(STEER_COOKIE) + "/-1");
     steered.clear();
-  }
-
-  static String dotted(final int ipv4) {
-    return (ipv4 >>> 24)
-        + "."
-        + ((ipv4 >>> 16) & 0xFF)
-        + "."
-        + ((ipv4 >>> 8) & 0xFF)
-        + "."
-        + (ipv4 & 0xFF);
   }
 }

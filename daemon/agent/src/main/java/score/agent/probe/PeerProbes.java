@@ -31,7 +31,9 @@ import score.protocol.Message;
  * </ul>
  *
  * Each probe gets its own wire id; answers are matched by id, kind and sender, so a stale, forged
- * or duplicated answer changes nothing. At most {@code maxPending} probes wait for an answer (the
+ * or duplicated answer changes nothing. A host that moves a VM announces it to every peer (a
+ * location response with request id 0: "moving", then "now on host N"), so their cached answers
+ * are dropped or replaced at once. At most {@code maxPending} probes wait for an answer (the
  * oldest is forgotten: unanswered counts as unknown anyway).
  */
 public final class PeerProbes implements LocationProbes, CapacityProbes {
@@ -75,6 +77,14 @@ public final class PeerProbes implements LocationProbes, CapacityProbes {
   private final int maxPending;
   private final Map<Long, Pending> pending = new LinkedHashMap<>();
   private long nextWireId = 1;
+  private Announcements announcements = (vm, host) -> {};
+
+  /** Told of peers' announcements (ring thread). */
+  @FunctionalInterface
+  public interface Announcements {
+    /** {@code vm} now runs on {@code hostId}, or is moving ({@link ProbeAnswers#NOWHERE}). */
+    void announced(int vm, int hostId);
+  }
 
   private long locationsAsked;
   private long locationsAnswered;
@@ -163,6 +173,12 @@ public final class PeerProbes implements LocationProbes, CapacityProbes {
               request.requestId(), answer.freeSlots(), answer.freeMemoryBytes()));
       return true;
     }
+    if (message instanceof Message.LocationResponse response && response.requestId() == 0) {
+      // An announcement: only the host that ran the VM makes one, and only for a member.
+      announcements.announced(
+          response.vmIp(), response.found() ? response.hostId() : ProbeAnswers.NOWHERE);
+      return true;
+    }
     if (message instanceof Message.LocationResponse response) {
       final Pending asked = pending.get(response.requestId());
       if (asked == null
@@ -192,6 +208,25 @@ public final class PeerProbes implements LocationProbes, CapacityProbes {
       return true;
     }
     return false;
+  }
+
+  /** Where announcements from peers go. */
+  public void onAnnouncements(final Announcements listener) {
+    this.announcements = listener;
+  }
+
+  /**
+   * Tells every host in {@code peers} that {@code vm} is moving ({@code toHost} {@link
+   * ProbeAnswers#NOWHERE}) or now runs on {@code toHost}.
+   */
+  public void announce(final int vm, final int toHost, final Iterable<Integer> peers) {
+    final Message.LocationResponse announcement =
+        new Message.LocationResponse(0, vm, toHost != ProbeAnswers.NOWHERE, toHost, 0, 0);
+    for (final int peer : peers) {
+      if (peer != self) {
+        transport.send(peer, announcement);
+      }
+    }
   }
 
   /** Probes waiting for an answer. */

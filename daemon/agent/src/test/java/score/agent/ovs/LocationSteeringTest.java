@@ -48,19 +48,6 @@ class LocationSteeringTest {
     return Long.parseLong(matcher.group(1));
   }
 
-  /** Datagrams h2's stack got for a port nobody listens on (Udp NoPorts of /proc/net/snmp). */
-  private static long hostNoPorts() {
-    final List<String> lines =
-        bed.exec(2, List.of("cat", "/proc/net/snmp"), 10).output().lines().toList();
-    for (int i = 0; i + 1 < lines.size(); i++) {
-      if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
-        final List<String> names = List.of(lines.get(i).split("\\s+"));
-        return Long.parseLong(lines.get(i + 1).split("\\s+")[names.indexOf("NoPorts")]);
-      }
-    }
-    throw new AssertionError("no Udp line in /proc/net/snmp");
-  }
-
   private static void probeFromHostOne(final int count) {
     bed.exec(
         1,
@@ -101,11 +88,11 @@ class LocationSteeringTest {
       steering.sync(Set.of(GUEST));
       assertEquals(Set.of(GUEST), steering.steered());
       final long guestBefore = guestReceived();
-      final long hostBefore = hostNoPorts();
+      final long hostBefore = bed.udpNoPorts(2);
       probeFromHostOne(3);
       settle();
       assertEquals(guestBefore, guestReceived(), "steered away from the guest");
-      assertTrue(hostNoPorts() >= hostBefore + 3, "delivered to h2's own stack");
+      assertTrue(bed.udpNoPorts(2) >= hostBefore + 3, "delivered to h2's own stack");
       final String rules =
           new String(ovs.dumpFlows(bridge).bytes(), java.nio.charset.StandardCharsets.UTF_8);
       assertTrue(rules.contains("cookie=0x5c0e000000000004"), rules);

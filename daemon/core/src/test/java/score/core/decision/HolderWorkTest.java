@@ -30,25 +30,29 @@ class HolderWorkTest {
     return new Hypervisor.Vm("vm" + ip, "u" + ip, ip, 1L << 30, 1, 0, 0);
   }
 
+  /** This host's hypervisor: the VMs in {@link #local}, room for four. */
+  private Hypervisor localHypervisor() {
+    return new Hypervisor() {
+      @Override
+      public List<Vm> vms() {
+        return local;
+      }
+
+      @Override
+      public Room room() {
+        return new Room(4, 8L << 30);
+      }
+
+      @Override
+      public void migrate(final MigrationOrder order, final MigrationListener listener) {}
+
+      @Override
+      public void abort(final String vmName) {}
+    };
+  }
+
   private HolderWork work() {
-    final Hypervisor hypervisor =
-        new Hypervisor() {
-          @Override
-          public List<Vm> vms() {
-            return local;
-          }
-
-          @Override
-          public Room room() {
-            return new Room(4, 8L << 30);
-          }
-
-          @Override
-          public void migrate(final MigrationOrder order, final MigrationListener listener) {}
-
-          @Override
-          public void abort(final String vmName) {}
-        };
+    final Hypervisor hypervisor = localHypervisor();
     final NeighbourTraffic none =
         new NeighbourTraffic() {
           @Override
@@ -151,23 +155,7 @@ class HolderWorkTest {
     final HolderWork work =
         new HolderWork(
             0,
-            new Hypervisor() {
-              @Override
-              public List<Vm> vms() {
-                return local;
-              }
-
-              @Override
-              public Room room() {
-                return new Room(4, 8L << 30);
-              }
-
-              @Override
-              public void migrate(final MigrationOrder order, final MigrationListener listener) {}
-
-              @Override
-              public void abort(final String vmName) {}
-            },
+            localHypervisor(),
             vm -> talksToB,
             holder,
             new LocationCache(30 * SECOND, 1000),
