@@ -48,6 +48,7 @@ class MissionTest {
     final String log = Files.readString(out.resolve("log"));
     assertEquals(0, process.exitValue(), log);
     final String[] lines = log.strip().split("\n");
+    System.out.println("mission " + String.join(" ", options) + ": " + lines[lines.length - 1]);
     return JSON.readTree(lines[lines.length - 1]);
   }
 
