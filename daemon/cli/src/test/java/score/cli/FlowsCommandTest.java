@@ -17,7 +17,7 @@ class FlowsCommandTest {
   void badArgumentsShouldExitWithTwoAndSayWhy() {
     assertBadInput(
         "'5x' has an unknown unit for a duration", "flows", "--bridge", "br0", "--for", "5x");
-    assertBadInput("Missing required option: '--bridge", "flows");
+    assertBadInput("--for polls a bridge: give --bridge too", "flows", "--for", "5s");
     assertBadInput("--interval > 0", "flows", "--bridge", "br0", "--interval", "0s");
     assertBadInput(
         "--max-flows must be at least 16", "flows", "--bridge", "br0", "--max-flows", "3");
