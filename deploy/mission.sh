@@ -70,7 +70,9 @@ cleanup() {
   done
   for i in $(seq 1 "$hosts"); do
     [[ -f $state/h$i/agent.log ]] && cp "$state/h$i/agent.log" "$out/agent-h$i.log" 2>/dev/null
+    [[ -f $state/h$i/node.log ]] && cp "$state/h$i/node.log" "$out/node-h$i.log" 2>/dev/null
   done
+  cp "$state"/guests/*.log "$out/" 2>/dev/null || true
   deploy/testbed.sh down >/dev/null 2>&1 || true
   exit "$rc"
 }
@@ -251,7 +253,11 @@ for g in $(seq 1 "$vms"); do
     fi
     sleep 0.2
   done
-  $ok && intact=$((intact + 1))
+  if $ok; then
+    intact=$((intact + 1))
+  else
+    echo "mission: g$g not intact: on ${on[*]:-no host}; boot $(boot_of "$g") (was ${boots[$g]}); last: $last" >&2
+  fi
 done
 seconds=$((SECONDS - started))
 reduction=$(awk -v a="$final" -v b="$initial" 'BEGIN { r = 0; if (b > 0) r = 100 * (1 - a / b); printf "%.1f", r }')

@@ -69,7 +69,8 @@ public final class DataCentreBed implements AutoCloseable {
 
   /** Datagrams host {@code host}'s stack got for a port nobody listens on (Udp NoPorts). */
   public long udpNoPorts(final int host) {
-    final List<String> lines = exec(host, List.of("cat", "/proc/net/snmp"), 10).output().lines().toList();
+    final List<String> lines =
+        exec(host, List.of("cat", "/proc/net/snmp"), 10).output().lines().toList();
     for (int i = 0; i + 1 < lines.size(); i++) {
       if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
         final List<String> names = List.of(lines.get(i).split("\\s+"));

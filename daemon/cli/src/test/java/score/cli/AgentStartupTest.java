@@ -185,6 +185,4 @@ class AgentStartupTest {
     }
     return now;
   }
-
-
 }

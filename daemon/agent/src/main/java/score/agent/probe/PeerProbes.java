@@ -32,9 +32,9 @@ import score.protocol.Message;
  *
  * Each probe gets its own wire id; answers are matched by id, kind and sender, so a stale, forged
  * or duplicated answer changes nothing. A host that moves a VM announces it to every peer (a
- * location response with request id 0: "moving", then "now on host N"), so their cached answers
- * are dropped or replaced at once. At most {@code maxPending} probes wait for an answer (the
- * oldest is forgotten: unanswered counts as unknown anyway).
+ * location response with request id 0: "moving", then "now on host N"), so their cached answers are
+ * dropped or replaced at once. At most {@code maxPending} probes wait for an answer (the oldest is
+ * forgotten: unanswered counts as unknown anyway).
  */
 public final class PeerProbes implements LocationProbes, CapacityProbes {
   /** How probes leave this host. */

@@ -113,8 +113,7 @@ class PeerProbesTest {
     probes.handle(new Envelope(2, 0, new Message.LocationRequest(11, VM_THERE)));
     assertEquals(0, sent.size(), "not ours: silence");
     probes.handle(new Envelope(2, 0, new Message.LocationRequest(12, VM_HERE)));
-    assertEquals(
-        new Message.LocationResponse(12, VM_HERE, true, 1, 0, 0), sent.get(0)[1], "ours");
+    assertEquals(new Message.LocationResponse(12, VM_HERE, true, 1, 0, 0), sent.get(0)[1], "ours");
     probes.handle(new Envelope(2, 0, new Message.CapacityRequest(13, GIB)));
     assertEquals(new Message.CapacityResponse(13, 1, 2 * GIB), sent.get(1)[1]);
     probes.handle(new Envelope(3, 0, new Message.CapacityRequest(14, GIB)));
