@@ -234,17 +234,28 @@ decisions=$(deploy/testbed.sh exec 1 curl -sf --get "http://10.210.0.1:9090/api/
   | jq -c '[.data.result[] | {(.metric.outcome): (.value[1] | tonumber)}] | add // {}')
 failed=$(value 'sum(score_migrations_total{outcome="failed"})')
 
+# The agents start no more migrations and finish theirs, so the placement holds still.
+for i in $(seq 1 "$hosts"); do
+  "${score[@]}" pause --control "$state/h$i/agent.sock" >/dev/null 2>&1 || true
+done
+for _ in $(seq 1 60); do
+  [[ $(value 'sum(score_migrations_running)') == 0 ]] && break
+  sleep 2
+done
+sleep 3
 # Every guest: running on exactly one host, same boot, heartbeats going on, no corrupted page.
-intact=0 placement=""
-for g in $(seq 1 "$vms"); do
-  on=()
+intact=0 placement="" problems=""
+where_is() {
+  local i
   for i in $(seq 1 "$hosts"); do
-    virsh -c "$(deploy/testbed.sh uri "$i")" list --name 2>/dev/null | grep -qx "g$g" && on+=("h$i")
+    virsh -c "$(deploy/testbed.sh uri "$i")" list --name 2>/dev/null | grep -qx "g$1" && printf 'h%s ' "$i"
   done
-  placement+="g$g:${on[*]:-none} "
+}
+for g in $(seq 1 "$vms"); do
   seq_before=$(grep -o 'seq=[0-9]*' "$state/guests/g$g.log" | tail -n 1 | cut -d= -f2)
   ok=false
   for _ in $(seq 1 50); do
+    read -ra on <<< "$(where_is "$g")"
     last=$(grep 'score-hb' "$state/guests/g$g.log" | tail -n 1)
     seq_now=$(grep -o 'seq=[0-9]*' <<< "$last" | cut -d= -f2)
     if [[ ${#on[@]} -eq 1 && $(boot_of "$g") == "${boots[$g]}" && $last == *" bad=0 "* \
@@ -253,10 +264,11 @@ for g in $(seq 1 "$vms"); do
     fi
     sleep 0.2
   done
+  placement+="g$g:${on[*]:-none} "
   if $ok; then
     intact=$((intact + 1))
   else
-    echo "mission: g$g not intact: on ${on[*]:-no host}; boot $(boot_of "$g") (was ${boots[$g]}); last: $last" >&2
+    problems+="g$g on ${on[*]:-no host}, boot $(boot_of "$g") (was ${boots[$g]}), last: $last; "
   fi
 done
 seconds=$((SECONDS - started))
@@ -270,6 +282,7 @@ reduction=$(awk -v a="$final" -v b="$initial" 'BEGIN { r = 0; if (b > 0) r = 100
   printf '%-28s %14s %14s\n' "token rotations" 0 "${rotations%.*}"
   printf '%-28s %14s %14s\n' "guests intact" "$vms" "$intact of $vms"
   echo "placement after: $placement"
+  [[ -z $problems ]] || echo "not intact: $problems"
   echo "decisions: $decisions"
 } | tee "$out/table.txt"
 if command -v gnuplot >/dev/null; then
@@ -296,12 +309,12 @@ if $json; then
     --argjson migrations "${migrations%.*}" --argjson failedMigrations "${failed%.*}" \
     --argjson rotations "${rotations%.*}" --argjson guestsIntact "$intact" \
     --argjson seconds "$seconds" --argjson dryRun "$dry_run" --argjson decisions "$decisions" \
-    --arg placement "${placement% }" --arg metricsLint "$metrics_lint" \
+    --arg placement "${placement% }" --arg metricsLint "$metrics_lint" --arg problems "$problems" \
     --arg killedHost "${killed:+h$killed}" --argjson epochBefore "${epoch_before:-0}" \
     --argjson epochAfter "$(value 'max(score_ring_token_epoch)')" \
     '{hosts: $hosts, vms: $vms, initialCost: $initialCost, finalCost: $finalCost,
       reductionPct: $reductionPct, migrations: $migrations, failedMigrations: $failedMigrations,
       rotations: $rotations, guestsIntact: $guestsIntact, seconds: $seconds, dryRun: $dryRun,
-      decisions: $decisions, placement: $placement, metricsLint: $metricsLint,
+      decisions: $decisions, placement: $placement, metricsLint: $metricsLint, problems: $problems,
       killedHost: $killedHost, tokenEpochBefore: $epochBefore, tokenEpochAfter: $epochAfter}'
 fi
