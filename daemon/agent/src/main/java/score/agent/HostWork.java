@@ -43,6 +43,7 @@ final class HostWork {
   private final Map<Holder.Result, AtomicLong> decisions = new EnumMap<>(Holder.Result.class);
   private final AtomicLong migrationsSucceeded = new AtomicLong();
   private final AtomicLong migrationsFailed = new AtomicLong();
+  private final AtomicLong movesRefused = new AtomicLong();
   private volatile double localCost;
   private volatile int unlocatedNeighbours;
   private volatile HolderWork work;
@@ -117,7 +118,8 @@ final class HostWork {
 
   /** A migration ended (ring thread). */
   void migrationEnded(final DecidedMigrations.Ended end) {
-    (end.succeeded() ? migrationsSucceeded : migrationsFailed).incrementAndGet();
+    (end.succeeded() ? migrationsSucceeded : end.started() ? migrationsFailed : movesRefused)
+        .incrementAndGet();
     end.report()
         .ifPresent(
             report -> {
@@ -134,7 +136,7 @@ final class HostWork {
               }
             });
     LOG.log(
-        end.succeeded() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+        end.succeeded() || !end.started() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
         "migration of "
             + end.vmName()
             + " to host "
@@ -218,6 +220,10 @@ final class HostWork {
     FunctionCounter.builder("score_migrations", migrationsFailed, AtomicLong::get)
         .description("Live migrations this host started, by outcome")
         .tag("outcome", "failed")
+        .register(registry);
+    FunctionCounter.builder("score_moves_refused", movesRefused, AtomicLong::get)
+        .description(
+            "Moves decided here that never started (paused, too many running, the VM gone)")
         .register(registry);
     if (migrationsRunning != null) {
       Gauge.builder(

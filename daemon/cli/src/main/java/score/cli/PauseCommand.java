@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code score pause} and {@code score resume}: the local agent starts no migration while paused (a
  * migration already running finishes); the token keeps going round, and a move its holder decides
- * meanwhile is counted as a failed migration with the reason "paused".
+ * meanwhile is refused (counted in score_moves_refused_total).
  */
 public final class PauseCommand {
   private PauseCommand() {}

@@ -34,14 +34,35 @@ import score.core.port.Hypervisor;
 public final class DecidedMigrations implements Holder.Mover, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(DecidedMigrations.class.getName());
 
-  /** A migration's end, reported on the ring's thread. */
+  /**
+   * A migration's end, reported on the ring's thread.
+   *
+   * @param started false when the move was refused before anything started (paused, too many
+   *     running, the VM gone, the agent stopping)
+   */
   public record Ended(
       long requestId,
       Decision decision,
       String vmName,
       boolean succeeded,
       String why,
-      Optional<LiveMigration.Report> report) {}
+      Optional<LiveMigration.Report> report,
+      boolean started) {
+    Ended(
+        final long requestId,
+        final Decision decision,
+        final String vmName,
+        final boolean succeeded,
+        final String why,
+        final Optional<LiveMigration.Report> report) {
+      this(requestId, decision, vmName, succeeded, why, report, true);
+    }
+
+    static Ended refused(
+        final long requestId, final Decision decision, final String vmName, final String why) {
+      return new Ended(requestId, decision, vmName, false, why, Optional.empty(), false);
+    }
+  }
 
   /** Where a migration's end goes: run the task on the ring's thread. */
   @FunctionalInterface
@@ -127,9 +148,7 @@ public final class DecidedMigrations implements Holder.Mover, AutoCloseable {
       refused = null;
     }
     if (refused != null) {
-      report(
-          new Ended(
-              requestId, decision, vm == null ? "" : vm.name(), false, refused, Optional.empty()));
+      report(Ended.refused(requestId, decision, vm == null ? "" : vm.name(), refused));
       return;
     }
     running.incrementAndGet();
@@ -137,9 +156,7 @@ public final class DecidedMigrations implements Holder.Mover, AutoCloseable {
       workers.execute(() -> run(requestId, decision, vm, from, to));
     } catch (final RejectedExecutionException e) {
       running.decrementAndGet();
-      report(
-          new Ended(
-              requestId, decision, vm.name(), false, "the agent is stopping", Optional.empty()));
+      report(Ended.refused(requestId, decision, vm.name(), "the agent is stopping"));
     }
   }
 
