@@ -266,6 +266,7 @@ final class HostParts implements AutoCloseable {
             (WireFormat.DEFAULT_MAX_LENGTH - 64) / 5,
             cluster.idleRotation().toNanos(),
             hostWork::visited);
+    work.withMembers(cluster.hosts().keySet());
     hostWork.attach(holder, work);
     hostWork.countRunning(migrations::running);
     hostWork.bindMetrics(registry);

@@ -41,6 +41,7 @@ public final class HolderWork implements TokenWork {
   private int routingVm;
   private final long[] probeIds = new long[1];
   private long rotations;
+  private int[] members = new int[0];
   private final long rotationPaceNanos;
   private long visitStartedNanos;
   private Hypervisor.Vm visitingVm;
@@ -215,11 +216,34 @@ public final class HolderWork implements TokenWork {
     if (next >= working.vmCount()) {
       rotations++;
       working = TokenRoster.nextRotation(working, null);
-      routeTo = -1; // between rotations the token takes ring order: every host sees it in turn
+      routeTo = rotationEntry(working.sequence());
       return finish(working);
     }
     working = withPosition(working, next);
     return null; // the next VM at the next tick: visited here, or routed to its host
+  }
+
+  /**
+   * Where a new rotation enters the ring: a host that runs no VM the token lists sees the token
+   * only between rotations, so that host must vary. Without a member list (tests, the simulator)
+   * ring order from here; with one, the member the token's handover count selects, so over a few
+   * rotations every host gets it and adds its new VMs.
+   */
+  private int rotationEntry(final long sequence) {
+    if (members.length < 2) {
+      return -1;
+    }
+    int index = (int) Long.remainderUnsigned(sequence, members.length);
+    if (members[index] == self) {
+      index = (index + 1) % members.length;
+    }
+    return members[index];
+  }
+
+  /** The ring's members, so that new rotations enter at varying hosts ({@link #rotationEntry}). */
+  public HolderWork withMembers(final java.util.Collection<Integer> ids) {
+    members = ids.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
+    return this;
   }
 
   private Token finish(final Token token) {

@@ -191,6 +191,25 @@ class HolderWorkTest {
   }
 
   @Test
+  void newRotationsShouldEnterTheRingAtVaryingHosts() {
+    // A host running no VM the token lists sees the token only between rotations.
+    local.add(vm(A));
+    final java.util.Set<Integer> entries = new java.util.HashSet<>();
+    for (long sequence = 10; sequence < 40; sequence++) {
+      final HolderWork work = work().withMembers(List.of(0, 1, 2, 3));
+      final Token passed =
+          work.hold(
+              new Token(TokenPolicy.ROUND_ROBIN, 1, sequence, 0, 0, new int[] {A}, null),
+              true,
+              SECOND,
+              1);
+      assertNotNull(passed, "A visited, the rotation ends");
+      entries.add(work.nextHost(passed));
+    }
+    assertEquals(java.util.Set.of(1, 2, 3), entries, "every other host, never this one");
+  }
+
+  @Test
   void aNewVmHereShouldJoinTheToken() {
     local.add(vm(A));
     local.add(vm(C));
