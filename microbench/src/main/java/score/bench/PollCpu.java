@@ -31,11 +31,13 @@ final class PollCpu {
     int flows = 10_000;
     int seconds = 30;
     long intervalMillis = 1_000;
+    boolean text = false;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--flows" -> flows = Integer.parseInt(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--interval-ms" -> intervalMillis = Long.parseLong(args[i + 1]);
+        case "--path" -> text = args[i + 1].equals("text");
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -43,18 +45,27 @@ final class PollCpu {
     run(
         List.of(
             "ovs-vsctl", "add-br", BRIDGE, "--", "set", "bridge", BRIDGE, "datapath_type=netdev"));
-    try (OvsCommandLine ovs = new OvsCommandLine()) {
+    try (OvsCommandLine ovs = new OvsCommandLine(Duration.ofSeconds(flows > 20_000 ? 120 : 5))) {
       ovs.addFlows(BRIDGE, countingRules(flows));
       final FlowTable table = new FlowTable(Math.max(16, 2 * flows), 0);
       final long origin = System.nanoTime();
       final OvsFlowPoller poller =
-          new OvsFlowPoller(
-              ovs,
-              BRIDGE,
-              CountingPipeline.defaults(),
-              table,
-              () -> (System.nanoTime() - origin) / 1_000_000,
-              true);
+          text
+              ? new OvsFlowPoller(
+                  ovs,
+                  BRIDGE,
+                  CountingPipeline.defaults(),
+                  table,
+                  () -> (System.nanoTime() - origin) / 1_000_000,
+                  true)
+              : new OvsFlowPoller(
+                  ovs,
+                  BRIDGE,
+                  CountingPipeline.defaults(),
+                  table,
+                  () -> (System.nanoTime() - origin) / 1_000_000,
+                  true,
+                  ovs.openFlowStats());
       for (int warmup = 0; warmup < 10; warmup++) {
         poller.pollOnce();
       }
@@ -91,7 +102,8 @@ final class PollCpu {
       System.out.printf(
           Locale.ROOT,
           "{\"flows\":%d,\"intervalMillis\":%d,\"seconds\":%d,\"polls\":%d,\"jvmCpuPercent\":%.2f,"
-              + "\"ovsOfctlCpuPercent\":%.2f,\"agentCpuPercent\":%.2f,\"lastPollMillis\":%.1f}%n",
+              + "\"ovsOfctlCpuPercent\":%.2f,\"agentCpuPercent\":%.2f,\"lastPollMillis\":%.1f,"
+              + "\"path\":\"%s\",\"binaryPolls\":%d}%n",
           flows,
           intervalMillis,
           seconds,
@@ -99,7 +111,9 @@ final class PollCpu {
           jvm,
           children,
           jvm + children,
-          poller.stats().lastPollNanos() / 1e6);
+          poller.stats().lastPollNanos() / 1e6,
+          text ? "text" : "binary",
+          poller.binaryPolls());
     } finally {
       run(List.of("ovs-vsctl", "--if-exists", "del-br", BRIDGE));
     }

@@ -119,7 +119,15 @@ final class HostParts implements AutoCloseable {
     final OvsCommandLine pollerOvs = register(new OvsCommandLine(config.ovs().commandTimeout()));
     steeringOvs = register(new OvsCommandLine(config.ovs().commandTimeout()));
     final CountingPipeline pipeline = checkBridge(pollerOvs, config);
-    poller = new OvsFlowPoller(pollerOvs, bridge, pipeline, table, HostParts::nowMillis, true);
+    poller =
+        new OvsFlowPoller(
+            pollerOvs,
+            bridge,
+            pipeline,
+            table,
+            HostParts::nowMillis,
+            true,
+            pollerOvs.openFlowStats());
     steering =
         new LocationSteering(
             steeringOvs, bridge, port, bridgeMac(bridge), ipv4Of(cluster.hosts().get(self)));
@@ -619,6 +627,12 @@ final class HostParts implements AutoCloseable {
         .register(registry);
     FunctionCounter.builder("score_ovs_poll_failures", poller, p -> p.stats().failures())
         .description("OVS polls that failed")
+        .register(registry);
+    FunctionCounter.builder("score_ovs_binary_polls", poller, OvsFlowPoller::binaryPolls)
+        .description("OVS polls read as binary OpenFlow from the bridge's management socket")
+        .register(registry);
+    FunctionCounter.builder("score_ovs_binary_fallbacks", poller, OvsFlowPoller::binaryFailures)
+        .description("Binary flow-statistics reads that failed (the next polls use ovs-ofctl)")
         .register(registry);
     probeCounter(registry, "location", "asked", c -> c.locationsAsked());
     probeCounter(registry, "location", "answered", c -> c.locationsAnswered());

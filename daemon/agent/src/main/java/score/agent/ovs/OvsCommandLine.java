@@ -42,6 +42,11 @@ public final class OvsCommandLine implements OvsSwitch, AutoCloseable {
     }
   }
 
+  /** The binary flow-statistics reader for this switch (same run directory and timeout). */
+  public OpenFlowStats openFlowStats() {
+    return new OpenFlowStats(runDir, timeout);
+  }
+
   public OvsCommandLine() {
     this(DEFAULT_TIMEOUT);
   }

@@ -15,7 +15,9 @@ public final class OvsException extends Exception {
     /** The command did not finish in time. */
     TIMEOUT,
     /** Any other non-zero exit. */
-    COMMAND_FAILED
+    COMMAND_FAILED,
+    /** The switch's answer could not be read (an OpenFlow message out of shape). */
+    BAD_OUTPUT
   }
 
   private final Kind kind;

@@ -30,6 +30,13 @@ public final class OvsFlowPoller {
   private final OvsFlowDumpParser parser = new OvsFlowDumpParser();
   private final CountingRuleRecorder recorder;
 
+  /** Polls on {@code ovs-ofctl} after the binary path failed, before it is tried again. */
+  static final int BINARY_RETRY_POLLS = 30;
+
+  private final OpenFlowStats binary;
+  private int binaryPausedPolls;
+  private volatile long binaryPolls;
+  private volatile long binaryFailures;
   private long knownPid;
   private boolean ownsRules;
   private boolean firstPoll = true;
@@ -67,6 +74,38 @@ public final class OvsFlowPoller {
     this.clockMillis = Objects.requireNonNull(clockMillis);
     this.ownsRules = adoptExistingRules;
     this.recorder = new CountingRuleRecorder(pipeline, table);
+    this.binary = null;
+  }
+
+  /**
+   * A poller that reads flow statistics through {@code binary} (the bridge's management socket) and
+   * falls back to {@code ovs}'s text dump when that fails or the socket is missing.
+   */
+  public OvsFlowPoller(
+      final OvsSwitch ovs,
+      final String bridge,
+      final CountingPipeline pipeline,
+      final FlowTable table,
+      final LongSupplier clockMillis,
+      final boolean adoptExistingRules,
+      final OpenFlowStats binary) {
+    this.ovs = Objects.requireNonNull(ovs);
+    this.bridge = Objects.requireNonNull(bridge);
+    this.pipeline = Objects.requireNonNull(pipeline);
+    this.table = Objects.requireNonNull(table);
+    this.clockMillis = Objects.requireNonNull(clockMillis);
+    this.ownsRules = adoptExistingRules;
+    this.recorder = new CountingRuleRecorder(pipeline, table);
+    this.binary = binary;
+  }
+
+  /** Polls read through the binary path, and its failures (each followed by text polls). */
+  public long binaryPolls() {
+    return binaryPolls;
+  }
+
+  public long binaryFailures() {
+    return binaryFailures;
   }
 
   public String bridge() {
@@ -83,21 +122,49 @@ public final class OvsFlowPoller {
           Level.INFO, "ovs-vswitchd restarted (pid {0} -> {1}): counters restart", knownPid, pid);
       reset = true;
     }
-    final OvsSwitch.Dump dump = ovs.dumpFlows(bridge);
     if (pid != 0) {
       knownPid = pid;
     }
     if (reset) {
       table.countersReset();
     }
-    recorder.reset();
-    table.beginUpdate(clockMillis.getAsLong());
-    try {
-      parser.parse(dump.bytes(), dump.length(), recorder);
-    } finally {
-      table.endUpdate();
+    int flows = -1;
+    int parserMalformed = 0;
+    if (binary != null && binaryPausedPolls == 0 && binary.available(bridge)) {
+      // The fast path: binary flow statistics from the bridge's management socket.
+      recorder.reset();
+      table.beginUpdate(clockMillis.getAsLong());
+      try {
+        flows = binary.dump(bridge, recorder);
+        binaryPolls++;
+      } catch (final OvsException e) {
+        binaryFailures++;
+        binaryPausedPolls = BINARY_RETRY_POLLS;
+        LOG.log(
+            Level.WARNING,
+            "binary flow statistics of {0} failed, using ovs-ofctl for the next {1} polls: {2}",
+            bridge,
+            BINARY_RETRY_POLLS,
+            e.getMessage());
+      } finally {
+        table.endUpdate();
+      }
+    } else if (binaryPausedPolls > 0) {
+      binaryPausedPolls--;
     }
-    final int malformed = parser.malformed() + recorder.unexpected();
+    if (flows < 0) {
+      final OvsSwitch.Dump dump = ovs.dumpFlows(bridge);
+      recorder.reset();
+      table.beginUpdate(clockMillis.getAsLong());
+      try {
+        parser.parse(dump.bytes(), dump.length(), recorder);
+      } finally {
+        table.endUpdate();
+      }
+      flows = parser.flows();
+      parserMalformed = parser.malformed();
+    }
+    final int malformed = parserMalformed + recorder.unexpected();
     if (malformed > 0) {
       malformedLines += malformed;
       LOG.log(
@@ -105,7 +172,9 @@ public final class OvsFlowPoller {
           "{0} malformed lines in the flow dump of {1}; first: {2}",
           malformed,
           bridge,
-          parser.firstError() != null ? parser.firstError() : "learned rule without a 5-tuple");
+          parserMalformed > 0 && parser.firstError() != null
+              ? parser.firstError()
+              : "learned rule without a 5-tuple");
     }
     boolean installed = false;
     if (recorder.pipelineRules() < pipeline.ruleCount()) {
@@ -129,8 +198,7 @@ public final class OvsFlowPoller {
     lastPollNanos = duration;
     polls++;
     consecutiveFailures = 0;
-    return new PollResult(
-        parser.flows(), recorder.flowsObserved(), malformed, installed, reset, duration);
+    return new PollResult(flows, recorder.flowsObserved(), malformed, installed, reset, duration);
   }
 
   /**

@@ -68,8 +68,21 @@ class OvsFlowPollerRealOvsTest {
     return System.nanoTime() / 1_000_000;
   }
 
+  /** The poller reads binary flow statistics (the agent's path) unless a test asks for text. */
+  private boolean textOnly;
+
   private void startPoller(final CountingPipeline pipeline, final Duration interval) {
-    poller = new OvsFlowPoller(ovs, bed.bridge(), pipeline, table, () -> now() + 10_000, true);
+    poller =
+        textOnly
+            ? new OvsFlowPoller(ovs, bed.bridge(), pipeline, table, () -> now() + 10_000, true)
+            : new OvsFlowPoller(
+                ovs,
+                bed.bridge(),
+                pipeline,
+                table,
+                () -> now() + 10_000,
+                true,
+                ovs.openFlowStats());
     executor = Executors.newSingleThreadScheduledExecutor();
     poller.start(executor, interval, Duration.ofSeconds(2));
     statsSource = poller;
@@ -84,6 +97,11 @@ class OvsFlowPollerRealOvsTest {
     assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
     executor = null;
     poller.pollOnce();
+    if (textOnly) {
+      assertEquals(0, poller.binaryPolls(), "the fallback path only");
+    } else {
+      assertTrue(poller.binaryPolls() > 0, "read through the management socket");
+    }
   }
 
   private PairAggregate pair(final TestBed testBed, final int a, final int b) {
@@ -114,6 +132,12 @@ class OvsFlowPollerRealOvsTest {
   }
 
   @Test
+  void theTextFallbackShouldCountTheSame() throws Exception {
+    textOnly = true;
+    perPairBytesShouldMatchIperfWithinTwoPercentWithBothDirectionsMerged();
+  }
+
+  @Test
   void perPairBytesShouldMatchIperfWithinTwoPercentWithBothDirectionsMerged() throws Exception {
     startPoller(CountingPipeline.defaults(), Duration.ofMillis(500));
     final TestBed.Iperf tcp12 = bed.tcp(1, 2, 3, 5201);
@@ -139,6 +163,7 @@ class OvsFlowPollerRealOvsTest {
     // The MAC table learned each sender.
     assertTrue(table.sourceMac(Ipv4.parse(bed.address(1))) > 0);
     assertEquals(0, poller.stats().malformedLines());
+    assertEquals(0, poller.binaryFailures(), "no fallback without a fault");
   }
 
   @Test
