@@ -67,14 +67,7 @@ public final class OvsFlowPoller {
       final FlowTable table,
       final LongSupplier clockMillis,
       final boolean adoptExistingRules) {
-    this.ovs = Objects.requireNonNull(ovs);
-    this.bridge = Objects.requireNonNull(bridge);
-    this.pipeline = Objects.requireNonNull(pipeline);
-    this.table = Objects.requireNonNull(table);
-    this.clockMillis = Objects.requireNonNull(clockMillis);
-    this.ownsRules = adoptExistingRules;
-    this.recorder = new CountingRuleRecorder(pipeline, table);
-    this.binary = null;
+    this(ovs, bridge, pipeline, table, clockMillis, adoptExistingRules, null);
   }
 
   /**
