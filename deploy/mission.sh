@@ -14,7 +14,7 @@
 #                 the kill lands in the middle
 #     --json      the last line is one JSON object: hosts, vms, initialCost, finalCost,
 #                 reductionPct, migrations, rotations, guestsIntact, seconds (and more)
-#     --timeout   give up waiting for the cost to halve after this long (default 300)
+#     --timeout   stop waiting for the agents to settle after this many seconds (default 300)
 #     --out       where the table, mission.csv, mission.png and the agents' logs go (mission-out)
 #     --pairs     chatty guest pairs (default 2; the two cores are the limit, TESTBED.md)
 #     --kbps      each guest's rate to its peer in kbit/s (default 400)
@@ -37,7 +37,7 @@ while [[ $# -gt 0 ]]; do
     --pairs) [[ ${2:-} =~ ^[1-4]$ ]] || die "--pairs takes 1..4"; pairs=$2; shift ;;
     --kbps) [[ ${2:-} =~ ^[0-9]+$ && $2 -ge 10 && $2 -le 20000 ]] || die "--kbps takes 10..20000"
       kbps=$2; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
   shift
