@@ -30,6 +30,26 @@ class HolderWorkTest {
     return new Hypervisor.Vm("vm" + ip, "u" + ip, ip, 1L << 30, 1, 0, 0);
   }
 
+  /** Neighbours {@code vms} with their rates {@code bytesPerSecond}. */
+  private static NeighbourTraffic traffic(final int[] vms, final double[] bytesPerSecond) {
+    return new NeighbourTraffic() {
+      @Override
+      public int count() {
+        return vms.length;
+      }
+
+      @Override
+      public int vm(final int index) {
+        return vms[index];
+      }
+
+      @Override
+      public double bytesPerSecond(final int index) {
+        return bytesPerSecond[index];
+      }
+    };
+  }
+
   /** This host's hypervisor: the VMs in {@link #local}, room for four. */
   private Hypervisor localHypervisor() {
     return new Hypervisor() {
@@ -53,23 +73,7 @@ class HolderWorkTest {
 
   private HolderWork work() {
     final Hypervisor hypervisor = localHypervisor();
-    final NeighbourTraffic none =
-        new NeighbourTraffic() {
-          @Override
-          public int count() {
-            return 0;
-          }
-
-          @Override
-          public int vm(final int index) {
-            throw new IndexOutOfBoundsException();
-          }
-
-          @Override
-          public double bytesPerSecond(final int index) {
-            throw new IndexOutOfBoundsException();
-          }
-        };
+    final NeighbourTraffic none = traffic(new int[0], new double[0]);
     final Holder holder =
         new Holder(
             new MigrationDecider(
@@ -123,23 +127,7 @@ class HolderWorkTest {
     // The migration's end can come after libvirt already lists the VM on its new host only: the
     // visit must still end, count as moved, and send the token after the VM.
     local.add(vm(A));
-    final NeighbourTraffic talksToB =
-        new NeighbourTraffic() {
-          @Override
-          public int count() {
-            return 1;
-          }
-
-          @Override
-          public int vm(final int index) {
-            return B;
-          }
-
-          @Override
-          public double bytesPerSecond(final int index) {
-            return 1000;
-          }
-        };
+    final NeighbourTraffic talksToB = traffic(new int[] {B}, new double[] {1000});
     final long[] moveRequest = {-1};
     final score.core.port.LocationProbes bOnHost2 = (id, vm, answers) -> answers.located(id, vm, 2);
     final Holder holder =
