@@ -213,14 +213,16 @@ while (( SECONDS - t0 < timeout )); do
       continue
     fi
   fi
-  # Settled: two rotations in a row without a migration started or running (in a dry run: three
-  # rotations); then the cost after is the mean of the next scrapes.
+  # Settled: two rotations in a row without a migration started or running, and longer than the
+  # agents keep a location answer (30 s) since the last one: a VM whose move was never announced
+  # (its mover killed) is then seen where it runs (in a dry run: three rotations); the cost after
+  # is the mean of the next scrapes.
   if [[ ${started_now%.*} != "$last_started" || ${running%.*} -gt 0 ]]; then
-    last_started=${started_now%.*} settled_at=${rotations%.*}
+    last_started=${started_now%.*} settled_at=${rotations%.*} quiet_since=$SECONDS
   fi
   if $dry_run; then
     [[ ${rotations%.*} -ge 3 ]] && break
-  elif [[ ${rotations%.*} -ge $((settled_at + 2)) ]]; then
+  elif [[ ${rotations%.*} -ge $((settled_at + 2)) ]] && (( SECONDS - ${quiet_since:-0} >= 35 )); then
     sleep 8
     final=$(query 'avg_over_time(sum(score_communication_cost)[6s:2s])')
     break

@@ -18,14 +18,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import score.core.decision.LinkWeights;
 import score.core.decision.MigrationCost;
+import score.core.decision.MigrationDecider;
 import score.core.decision.Topology;
 import score.protocol.TokenPolicy;
 import score.sim.Allocation;
 import score.sim.CostPlot;
+import score.sim.InitialPlacement;
 import score.sim.InputException;
+import score.sim.OverallCost;
+import score.sim.PaperFigures;
 import score.sim.Reference;
 import score.sim.SimulationFiles;
 import score.sim.Simulator;
+import score.sim.TenantProfile;
+import score.sim.TenantTraffic;
 import score.sim.TrafficGenerator;
 import score.sim.TrafficMatrix;
 import score.sim.TrafficProfile;
@@ -130,6 +136,58 @@ public final class SimulateCommand implements Runnable {
               + " small instances are always solved exactly (default: ${DEFAULT-VALUE}).")
   String referenceEffort;
 
+  @Option(
+      names = "--scenario",
+      defaultValue = "paper",
+      description =
+          "paper (VMs of tenants that talk among themselves, placed without regard to traffic; new"
+              + " flows between rounds) or rack-local (each VM talks mostly within the rack it"
+              + " starts in) (default: ${DEFAULT-VALUE}).")
+  String scenarioName;
+
+  @Option(
+      names = "--rule",
+      description =
+          "Candidate rule: paper (the first neighbour host with room for which eq. 2 holds, section"
+              + " III-F) or rack-aware (also a host with room in a full candidate's rack; the best"
+              + " gain) (default: paper in the paper scenario, else rack-aware).")
+  String ruleName;
+
+  @Option(
+      names = "--initial",
+      defaultValue = "random",
+      description =
+          "Initial placement in the paper scenario, blind to traffic: random (VMs in random arrival"
+              + " order, --vms-per-host on each host) or first-fit (each on the first host with a"
+              + " free slot) (default: ${DEFAULT-VALUE}).")
+  String initialName;
+
+  @Option(
+      names = "--new-flows",
+      description =
+          "Paper scenario: flows that appear before each round after the first, as a fraction of"
+              + " the pairs (default: 0.02; 0 for static traffic).")
+  Double newFlows;
+
+  @Option(
+      names = "--group-size",
+      description = "Paper scenario: mean and largest VMs per tenant, MEAN,MAX (default: 4,16).")
+  String groupSize;
+
+  @Option(
+      names = "--peers",
+      description =
+          "Paper scenario: correspondents each VM picks in its tenant, a Poisson mean; its tenant's"
+              + " members pick it too (default: 1.5).")
+  Double peersMean;
+
+  @Option(
+      names = "--figures",
+      description =
+          "Write the paper's Fig. 2a-2d (ToR traffic before and after, cost per round, reduction"
+              + " against c_m) as PNG and CSV into this directory.")
+  Path figuresDir;
+
   @Option(names = "--csv", description = "Write cost per round per policy to this CSV file.")
   Path csvOut;
 
@@ -144,22 +202,33 @@ public final class SimulateCommand implements Runnable {
       Double ofReferencePct,
       int migrations,
       double[] costPerRound,
+      double[] costAtRoundStart,
       int[] migrationsPerRound,
       double seconds) {}
 
-  /** The JSON output: the first policy's figures flat, all runs under {@code runs}. */
+  /**
+   * The JSON output: the first policy's figures flat, all runs under {@code runs}. With traffic
+   * that changes between rounds, reductions are against {@code unmovedFinalCost}, the cost the
+   * initial placement would have under the final traffic (nothing moved).
+   */
   public record Output(
+      String scenario,
+      String rule,
       int hosts,
       int vms,
       long pairs,
       String policy,
       double initialCost,
+      double unmovedFinalCost,
       double finalCost,
       double reductionPct,
       Double referenceCost,
       Double referenceReductionPct,
       Double ofReferencePct,
       String referenceMethod,
+      double[] referenceCostPerRound,
+      double lowerBoundCost,
+      Double polishedCost,
       int migrations,
       int rounds,
       double[] costPerRound,
@@ -187,8 +256,10 @@ public final class SimulateCommand implements Runnable {
       throw CommandFailure.badInput(e.getMessage());
     }
     final LinkWeights weights = weights(topology);
+    final Scenario scenario = scenario();
+    final MigrationDecider.CandidateRule rule = rule(scenario);
     final Allocation initial;
-    final TrafficMatrix traffic;
+    final List<TrafficMatrix> trafficPerRound = new ArrayList<>();
     try {
       final Map<String, Integer> vmIndex = new HashMap<>();
       int[] hostOf;
@@ -204,30 +275,47 @@ public final class SimulateCommand implements Runnable {
         hostOf = null;
       }
       if (trafficFile != null) {
-        traffic =
+        trafficPerRound.add(
             SimulationFiles.readTraffic(
-                trafficFile, vmIndex, placementFile != null, topology.hosts() * vmsPerHost);
+                trafficFile,
+                vmIndex,
+                placementFile != null,
+                topology.hosts() * vmsPerHost,
+                weights.pathCost(topology.maxLevel())));
         if (hostOf == null) {
-          hostOf = fill(traffic.vms(), topology.hosts());
+          hostOf = fill(trafficPerRound.get(0).vms(), topology.hosts());
         }
         initial = allocation(topology, hostOf);
+      } else if (scenario == Scenario.PAPER) {
+        if (hostOf == null) {
+          hostOf = initialPlacement().place(topology.hosts(), vmsPerHost, slots, seed);
+        }
+        initial = allocation(topology, hostOf);
+        final TenantTraffic tenants = new TenantTraffic(tenantProfile(), hostOf.length, seed);
+        trafficPerRound.add(tenants.initial());
+        for (int round = 1; round < rounds; round++) {
+          trafficPerRound.add(tenants.nextRound(trafficPerRound.get(round - 1)));
+        }
       } else {
         if (hostOf == null) {
           hostOf = fill(topology.hosts() * vmsPerHost, topology.hosts());
         }
         initial = allocation(topology, hostOf);
-        traffic = new TrafficGenerator(TrafficProfile.DEFAULTS).generate(topology, initial, seed);
+        trafficPerRound.add(
+            new TrafficGenerator(TrafficProfile.DEFAULTS).generate(topology, initial, seed));
       }
     } catch (final InputException e) {
       throw CommandFailure.badInput(e.getMessage());
     }
+    final TrafficMatrix finalTraffic = trafficPerRound.get(trafficPerRound.size() - 1);
+    requireFiniteCost(finalTraffic, weights, topology);
     final MigrationCost migrationCost;
     try {
       migrationCost = new MigrationCost(cmAbsolute, cmFraction);
     } catch (final IllegalArgumentException e) {
       throw CommandFailure.badInput(e.getMessage());
     }
-    final Simulator simulator = new Simulator(topology, weights, traffic);
+    final Simulator simulator = new Simulator(topology, weights, trafficPerRound, rule);
     final List<Simulator.Run> runs = new ArrayList<>();
     final List<Double> seconds = new ArrayList<>();
     for (final TokenPolicy policy : policyList) {
@@ -235,53 +323,57 @@ public final class SimulateCommand implements Runnable {
       runs.add(simulator.run(policy, initial, rounds, migrationCost));
       seconds.add((System.nanoTime() - runStarted) / 1e9);
     }
-    final Reference.Result reference =
-        referenceEffort.equals("none")
-            ? null
-            : new Reference(topology, weights, traffic)
-                .compute(
-                    initial,
-                    referenceEffort.equals("local")
-                        ? Reference.Effort.LOCAL
-                        : Reference.Effort.GENETIC,
-                    seed,
-                    runs.stream().map(Simulator.Run::finalAllocation).toArray(Allocation[]::new));
     final double initialCost = runs.get(0).costPerRound()[0];
-    final Double referenceCost = reference == null ? null : reference.cost();
+    final double unmovedCost = OverallCost.of(finalTraffic, initial, topology, weights);
+    final References references = references(topology, weights, trafficPerRound, initial, runs);
+    final Double referenceCost = references.finalCost();
     final Double referenceReduction =
-        reference == null ? null : reductionPct(initialCost, reference.cost());
+        referenceCost == null ? null : reductionPct(unmovedCost, referenceCost);
     final List<PolicyRun> policyRuns = new ArrayList<>();
     for (int i = 0; i < runs.size(); i++) {
       final Simulator.Run run = runs.get(i);
-      final double reduction = reductionPct(initialCost, run.finalCost());
+      final double reduction = reductionPct(unmovedCost, run.finalCost());
       policyRuns.add(
           new PolicyRun(
               name(run.policy()),
               run.finalCost(),
               reduction,
-              referenceReduction == null
+              // Nothing to compare when the reference itself found nothing to lower.
+              referenceReduction == null || !(referenceReduction > 0)
                   ? null
-                  : referenceReduction > 0 ? 100 * reduction / referenceReduction : 100,
+                  : 100 * reduction / referenceReduction,
               run.migrations(),
               run.costPerRound(),
+              run.costAtRoundStart(),
               run.migrationsPerRound(),
               seconds.get(i)));
     }
-    writeFiles(policyRuns, referenceCost);
+    writeFiles(policyRuns, references.perRound());
+    if (figuresDir != null) {
+      writeFigures(topology, weights, trafficPerRound, initial, runs, policyRuns, references, rule);
+    }
     final PolicyRun first = policyRuns.get(0);
     final Output output =
         new Output(
+            scenario == Scenario.PAPER && trafficFile == null
+                ? "paper"
+                : trafficFile != null ? "files" : "rack-local",
+            rule == MigrationDecider.CandidateRule.PAPER ? "paper" : "rack-aware",
             topology.hosts(),
-            traffic.vms(),
-            traffic.pairs(),
+            finalTraffic.vms(),
+            finalTraffic.pairs(),
             first.policy(),
             initialCost,
+            unmovedCost,
             first.finalCost(),
             first.reductionPct(),
             referenceCost,
             referenceReduction,
             first.ofReferencePct(),
-            reference == null ? "none" : reference.method(),
+            references.method(),
+            references.perRound(),
+            new Reference(topology, weights, finalTraffic).lowerBound(initial),
+            references.polishedCost(),
             first.migrations(),
             rounds,
             first.costPerRound(),
@@ -292,6 +384,163 @@ public final class SimulateCommand implements Runnable {
     print(output);
   }
 
+  /** Which traffic model generates the VMs' traffic. */
+  enum Scenario {
+    PAPER,
+    RACK_LOCAL
+  }
+
+  private Scenario scenario() {
+    return switch (scenarioName) {
+      case "paper" -> Scenario.PAPER;
+      case "rack-local" -> Scenario.RACK_LOCAL;
+      default ->
+          throw CommandFailure.badInput(
+              "--scenario: unknown scenario \"" + scenarioName + "\"; use paper or rack-local");
+    };
+  }
+
+  private MigrationDecider.CandidateRule rule(final Scenario scenario) {
+    if (ruleName == null) {
+      return scenario == Scenario.PAPER && trafficFile == null
+          ? MigrationDecider.CandidateRule.PAPER
+          : MigrationDecider.CandidateRule.RACK_AWARE;
+    }
+    return switch (ruleName) {
+      case "paper" -> MigrationDecider.CandidateRule.PAPER;
+      case "rack-aware" -> MigrationDecider.CandidateRule.RACK_AWARE;
+      default ->
+          throw CommandFailure.badInput(
+              "--rule: unknown rule \"" + ruleName + "\"; use paper or rack-aware");
+    };
+  }
+
+  private InitialPlacement initialPlacement() {
+    return switch (initialName) {
+      case "random" -> InitialPlacement.RANDOM;
+      case "first-fit" -> InitialPlacement.FIRST_FIT;
+      default ->
+          throw CommandFailure.badInput(
+              "--initial: unknown placement \"" + initialName + "\"; use random or first-fit");
+    };
+  }
+
+  private TenantProfile tenantProfile() {
+    TenantProfile profile = TenantProfile.DEFAULTS;
+    try {
+      if (groupSize != null) {
+        final String[] parts = groupSize.split(",", -1);
+        if (parts.length != 2) {
+          throw CommandFailure.badInput(
+              "--group-size: expected MEAN,MAX, got \"" + groupSize + "\"");
+        }
+        final double mean;
+        final int max;
+        try {
+          mean = Double.parseDouble(parts[0].trim());
+          max = Integer.parseInt(parts[1].trim());
+        } catch (final NumberFormatException e) {
+          throw CommandFailure.badInput(
+              "--group-size: \"" + groupSize + "\" is not a number and a whole number");
+        }
+        profile =
+            new TenantProfile(
+                mean,
+                max,
+                profile.peersMean(),
+                profile.medianBytesPerSecond(),
+                profile.rateSigma(),
+                profile.tenantSigma(),
+                profile.newFlowsPerRound());
+      }
+      if (newFlows != null) {
+        profile = profile.withNewFlowsPerRound(newFlows);
+      }
+      if (peersMean != null) {
+        profile =
+            new TenantProfile(
+                profile.groupSizeMean(),
+                profile.groupSizeMax(),
+                peersMean,
+                profile.medianBytesPerSecond(),
+                profile.rateSigma(),
+                profile.tenantSigma(),
+                profile.newFlowsPerRound());
+      }
+    } catch (final IllegalArgumentException e) {
+      throw CommandFailure.badInput(
+          (newFlows != null ? "--new-flows/--group-size: " : "--group-size: ") + e.getMessage());
+    }
+    return profile;
+  }
+
+  /**
+   * Every cost of a run is at most Σ λ · 2 · (c_1 + … + c_top); refuses rates and weights whose
+   * product does not fit a double, instead of printing Infinity and NaN.
+   */
+  private void requireFiniteCost(
+      final TrafficMatrix traffic, final LinkWeights weights, final Topology topology) {
+    final double top = weights.pathCost(topology.maxLevel());
+    double total = 0;
+    for (int vm = 0; vm < traffic.vms(); vm++) {
+      total += traffic.load(vm);
+    }
+    if (!Double.isFinite(top)) {
+      throw CommandFailure.badInput(
+          "--weights: the link weights add up to more than the largest number ("
+              + weightList
+              + ")");
+    }
+    if (!Double.isFinite(total * top)) {
+      throw CommandFailure.badInput(
+          (trafficFile != null ? trafficFile + ": the rates" : "the generated rates")
+              + " add up to "
+              + total
+              + " bytes per second; times the link weights of the longest path ("
+              + top
+              + ") the communication cost does not fit a double: give rates in larger units");
+    }
+    if (total == 0 && trafficFile != null) {
+      throw CommandFailure.badInput(trafficFile + ": no traffic (every rate is 0)");
+    }
+  }
+
+  /** The reference against the traffic of every round, the final one's method, and polishing. */
+  private record References(
+      Double finalCost, String method, double[] perRound, Double polishedCost) {}
+
+  private References references(
+      final Topology topology,
+      final LinkWeights weights,
+      final List<TrafficMatrix> trafficPerRound,
+      final Allocation initial,
+      final List<Simulator.Run> runs) {
+    if (referenceEffort.equals("none")) {
+      return new References(null, "none", null, null);
+    }
+    final Reference.Effort effort =
+        referenceEffort.equals("local") ? Reference.Effort.LOCAL : Reference.Effort.GENETIC;
+    // perRound[0]: the traffic at the start; perRound[r]: the traffic of round r.
+    final double[] perRound = new double[rounds + 1];
+    TrafficMatrix previous = null;
+    Reference.Result result = null;
+    Reference reference = null;
+    for (int r = 0; r <= rounds; r++) {
+      final TrafficMatrix traffic =
+          trafficPerRound.get(Math.min(Math.max(r - 1, 0), trafficPerRound.size() - 1));
+      if (traffic != previous) {
+        reference = new Reference(topology, weights, traffic);
+        result = reference.compute(initial, effort, seed);
+        previous = traffic;
+      }
+      perRound[r] = result.cost();
+    }
+    final Reference.Result polished =
+        reference.polished(
+            runs.stream().map(Simulator.Run::finalAllocation).toArray(Allocation[]::new));
+    return new References(result.cost(), result.method(), perRound, polished.cost());
+  }
+
   private void print(final Output output) {
     final PrintWriter out = spec.commandLine().getOut();
     if (json.enabled()) {
@@ -300,11 +549,25 @@ public final class SimulateCommand implements Runnable {
     }
     out.printf(
         Locale.ROOT,
-        "%d hosts, %d VMs, %d communicating pairs; initial cost %.4g%n",
+        "%s scenario, %s rule: %d hosts, %d VMs, %d communicating pairs; initial cost %.4g%n",
+        output.scenario(),
+        output.rule(),
         output.hosts(),
         output.vms(),
         output.pairs(),
         output.initialCost());
+    if (output.unmovedFinalCost() != output.initialCost()) {
+      out.printf(
+          Locale.ROOT,
+          "new flows between rounds: the initial placement would cost %.4g under the final"
+              + " traffic; reductions are against that%n",
+          output.unmovedFinalCost());
+    }
+    out.printf(
+        Locale.ROOT,
+        "lower bound on the optimal cost %.4g (%.1f %% lower)%n",
+        output.lowerBoundCost(),
+        reductionPct(output.unmovedFinalCost(), output.lowerBoundCost()));
     if (output.referenceCost() != null) {
       out.printf(
           Locale.ROOT,
@@ -312,18 +575,22 @@ public final class SimulateCommand implements Runnable {
           output.referenceMethod(),
           output.referenceCost(),
           output.referenceReductionPct());
+      out.printf(
+          Locale.ROOT,
+          "local search from the policies' results (not a reference): cost %.4g%n",
+          output.polishedCost());
     }
     for (final PolicyRun run : output.runs()) {
       out.printf(
           Locale.ROOT,
-          "%-12s final cost %.4g, %.1f %% lower (%s of the reference's reduction), %d"
-              + " migrations in %d rounds, %.2f s%n",
+          "%-12s final cost %.4g, %.1f %% lower (%s), %d migrations in %d rounds, %.2f s%n",
           run.policy(),
           run.finalCost(),
           run.reductionPct(),
           run.ofReferencePct() == null
-              ? "no reference"
-              : String.format(Locale.ROOT, "%.1f %%", run.ofReferencePct()),
+              ? output.referenceCost() == null ? "no reference" : "no reduction to compare with"
+              : String.format(
+                  Locale.ROOT, "%.1f %% of the reference's reduction", run.ofReferencePct()),
           run.migrations(),
           output.rounds(),
           run.seconds());
@@ -331,20 +598,22 @@ public final class SimulateCommand implements Runnable {
     out.flush();
   }
 
-  private void writeFiles(final List<PolicyRun> runs, final Double referenceCost) {
+  private void writeFiles(final List<PolicyRun> runs, final double[] referencePerRound) {
     if (csvOut != null) {
-      final StringBuilder csv = new StringBuilder("policy,round,cost,migrations,reference_cost\n");
+      final StringBuilder csv =
+          new StringBuilder("policy,round,cost,cost_at_round_start,migrations,reference_cost\n");
       for (final PolicyRun run : runs) {
         for (int round = 0; round < run.costPerRound().length; round++) {
           csv.append(
               String.format(
                   Locale.ROOT,
-                  "%s,%d,%.6g,%d,%.6g%n",
+                  "%s,%d,%.6g,%.6g,%d,%.6g%n",
                   run.policy(),
                   round,
                   run.costPerRound()[round],
+                  round == 0 ? run.costPerRound()[0] : run.costAtRoundStart()[round - 1],
                   round == 0 ? 0 : run.migrationsPerRound()[round - 1],
-                  referenceCost == null ? Double.NaN : referenceCost));
+                  referencePerRound == null ? Double.NaN : referencePerRound[round]));
         }
       }
       try {
@@ -354,16 +623,72 @@ public final class SimulateCommand implements Runnable {
       }
     }
     if (plotOut != null) {
-      final Map<String, double[]> series = new java.util.LinkedHashMap<>();
-      for (final PolicyRun run : runs) {
-        series.put(run.policy(), run.costPerRound());
-      }
       try {
-        CostPlot.write(plotOut, series, referenceCost);
+        CostPlot.write(plotOut, curves(runs), referencePerRound);
       } catch (final IOException e) {
         throw CommandFailure.failure("cannot write " + plotOut + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  /** Each policy's cost curve with its spikes: at round r − 1 the cost as round r began. */
+  private static Map<String, double[][]> curves(final List<PolicyRun> runs) {
+    final Map<String, double[][]> curves = new java.util.LinkedHashMap<>();
+    for (final PolicyRun run : runs) {
+      curves.put(run.policy(), CostPlot.withSpikes(run.costPerRound(), run.costAtRoundStart()));
+    }
+    return curves;
+  }
+
+  private void writeFigures(
+      final Topology topology,
+      final LinkWeights weights,
+      final List<TrafficMatrix> trafficPerRound,
+      final Allocation initial,
+      final List<Simulator.Run> runs,
+      final List<PolicyRun> policyRuns,
+      final References references,
+      final MigrationDecider.CandidateRule rule) {
+    try {
+      Files.createDirectories(figuresDir);
+      final TrafficMatrix last = trafficPerRound.get(trafficPerRound.size() - 1);
+      final Simulator.Run shown = shownRun(runs);
+      PaperFigures.torMatrix(
+          figuresDir.resolve("fig2a-tor-traffic-before"),
+          "ToR-to-ToR traffic before (initial placement)",
+          trafficPerRound.get(0),
+          initial,
+          topology);
+      PaperFigures.torMatrix(
+          figuresDir.resolve("fig2d-tor-traffic-after"),
+          "ToR-to-ToR traffic after " + rounds + " rounds (" + name(shown.policy()) + ")",
+          last,
+          shown.finalAllocation(),
+          topology);
+      PaperFigures.costPerRound(
+          figuresDir.resolve("fig2b-cost-per-round"), curves(policyRuns), references.perRound());
+      final Simulator simulator = new Simulator(topology, weights, trafficPerRound, rule);
+      PaperFigures.reductionAgainstCm(
+          figuresDir.resolve("fig2c-reduction-vs-cm"),
+          simulator,
+          initial,
+          rounds,
+          OverallCost.of(last, initial, topology, weights),
+          TokenPolicy.DISTRIBUTED);
+    } catch (final IOException e) {
+      throw CommandFailure.failure(
+          "cannot write figures into " + figuresDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The run whose final placement Fig. 2d shows: load-aware if it ran, else the first. */
+  private static Simulator.Run shownRun(final List<Simulator.Run> runs) {
+    for (final Simulator.Run run : runs) {
+      if (run.policy() == TokenPolicy.LOAD_AWARE) {
+        return run;
+      }
+    }
+    return runs.get(0);
   }
 
   private static double reductionPct(final double initial, final double cost) {

@@ -12,8 +12,35 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class CostPlot {
   private CostPlot() {}
 
+  /**
+   * A run's curve as points {x, y}: the cost after each round, and where new flows raised the cost
+   * as a round began, a point just after the previous round (the spikes along Fig. 2b's curves).
+   */
+  public static double[][] withSpikes(
+      final double[] costPerRound, final double[] costAtRoundStart) {
+    final int rounds = costPerRound.length - 1;
+    final double[] x = new double[1 + 2 * rounds];
+    final double[] y = new double[x.length];
+    int n = 0;
+    x[n] = 0;
+    y[n++] = costPerRound[0];
+    for (int round = 1; round <= rounds; round++) {
+      if (costAtRoundStart[round - 1] != costPerRound[round - 1]) {
+        x[n] = round - 1 + 0.02;
+        y[n++] = costAtRoundStart[round - 1];
+      }
+      x[n] = round;
+      y[n++] = costPerRound[round];
+    }
+    return new double[][] {java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n)};
+  }
+
+  /**
+   * @param curves policy name to {x, y} ({@link #withSpikes})
+   * @param referencePerRound the reference's cost under each round's traffic, or null
+   */
   public static void write(
-      final Path png, final Map<String, double[]> costPerRound, final Double referenceCost)
+      final Path png, final Map<String, double[][]> curves, final double[] referencePerRound)
       throws IOException {
     final XYChart chart =
         new XYChartBuilder()
@@ -23,24 +50,30 @@ public final class CostPlot {
             .xAxisTitle("round")
             .yAxisTitle("overall communication cost (eq. 1)")
             .build();
-    int rounds = 0;
-    for (final Map.Entry<String, double[]> entry : costPerRound.entrySet()) {
-      final double[] costs = entry.getValue();
-      final double[] x = new double[costs.length];
-      for (int round = 0; round < x.length; round++) {
-        x[round] = round;
-      }
-      rounds = Math.max(rounds, costs.length - 1);
-      chart.addSeries(entry.getKey(), x, costs).setMarker(SeriesMarkers.CIRCLE);
-    }
-    if (referenceCost != null) {
+    for (final Map.Entry<String, double[][]> entry : curves.entrySet()) {
       chart
-          .addSeries(
-              "reference",
-              new double[] {0, Math.max(1, rounds)},
-              new double[] {referenceCost, referenceCost})
-          .setMarker(SeriesMarkers.NONE);
+          .addSeries(entry.getKey(), entry.getValue()[0], entry.getValue()[1])
+          .setMarker(SeriesMarkers.CIRCLE);
     }
+    if (referencePerRound != null) {
+      // A step per round: the reference is recomputed when the traffic changes.
+      final double[] x = new double[2 * referencePerRound.length - 1];
+      final double[] y = new double[x.length];
+      for (int r = 0; r < referencePerRound.length; r++) {
+        x[2 * r] = r;
+        y[2 * r] = referencePerRound[r];
+        if (r + 1 < referencePerRound.length) {
+          x[2 * r + 1] = r + 0.02;
+          y[2 * r + 1] = referencePerRound[r + 1];
+        }
+      }
+      chart.addSeries("reference", x, y).setMarker(SeriesMarkers.NONE);
+    }
+    save(chart, png);
+  }
+
+  static void save(final org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, final Path png)
+      throws IOException {
     String name = png.toString();
     if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
       name = name.substring(0, name.length() - 4);

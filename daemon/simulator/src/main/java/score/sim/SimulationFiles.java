@@ -1,6 +1,5 @@
 package score.sim;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -155,6 +154,22 @@ public final class SimulationFiles {
   public static TrafficMatrix readTraffic(
       final Path file, final Map<String, Integer> vmIndex, final boolean vmsFixed, final int maxVms)
       throws InputException {
+    return readTraffic(file, vmIndex, vmsFixed, maxVms, 1);
+  }
+
+  /**
+   * As above, and refuses rates whose total times {@code longestPathCost} (c_1 + … + c_top, the
+   * most a byte can cost) does not fit a double, naming the line where the total overflows: with
+   * such rates every cost would print as Infinity and every reduction as NaN.
+   */
+  public static TrafficMatrix readTraffic(
+      final Path file,
+      final Map<String, Integer> vmIndex,
+      final boolean vmsFixed,
+      final int maxVms,
+      final double longestPathCost)
+      throws InputException {
+    double total = 0;
     final List<int[]> pairs = new ArrayList<>();
     final List<Double> rates = new ArrayList<>();
     int line = 0;
@@ -184,8 +199,24 @@ public final class SimulationFiles {
       if (src == dst) {
         throw InputException.at(file.toString(), line, "VM " + fields[0] + " talks to itself");
       }
+      total += rate;
+      if (!Double.isFinite(2 * total * longestPathCost)) {
+        throw InputException.at(
+            file.toString(),
+            line,
+            "the rates up to this line add up to "
+                + total
+                + " bytes per second; times the link weights ("
+                + longestPathCost
+                + " for the longest path) the communication cost exceeds the largest number:"
+                + " give the rates in larger units");
+      }
       pairs.add(new int[] {src, dst});
       rates.add(rate);
+    }
+    if (pairs.isEmpty()) {
+      throw new InputException(
+          file + ": no traffic: the file has no src_vm,dst_vm,bytes_per_second line");
     }
     final TrafficMatrix.Builder builder = new TrafficMatrix.Builder(vmIndex.size());
     for (int i = 0; i < pairs.size(); i++) {
@@ -278,11 +309,73 @@ public final class SimulationFiles {
     return -1;
   }
 
+  /**
+   * The file's lines as UTF-8 (a leading byte-order mark dropped); bytes that are not UTF-8 are
+   * reported with the line they are on.
+   */
   private static List<String> lines(final Path file) throws InputException {
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return reader.lines().toList();
-    } catch (final IOException | java.io.UncheckedIOException e) {
+    final List<String> lines = new ArrayList<>();
+    final java.nio.charset.CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+      byte[] line = new byte[256];
+      int length = 0;
+      int next;
+      do {
+        next = in.read();
+        if (next == '\n' || (next < 0 && length > 0)) {
+          lines.add(decode(file, decoder, line, length, lines.size() + 1));
+          length = 0;
+        } else if (next >= 0) {
+          if (length == line.length) {
+            line = java.util.Arrays.copyOf(line, 2 * length);
+          }
+          line[length++] = (byte) next;
+        }
+      } while (next >= 0);
+    } catch (final java.nio.file.NoSuchFileException e) {
+      throw new InputException(file + ": no such file");
+    } catch (final java.nio.file.AccessDeniedException e) {
+      throw new InputException(file + ": cannot read: permission denied");
+    } catch (final IOException e) {
       throw new InputException(file + ": cannot read: " + e.getMessage());
     }
+    return lines;
+  }
+
+  /** One line as UTF-8, without a byte-order mark on the first and a carriage return at the end. */
+  private static String decode(
+      final Path file,
+      final java.nio.charset.CharsetDecoder decoder,
+      final byte[] bytes,
+      final int length,
+      final int lineNumber)
+      throws InputException {
+    final java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes, 0, length);
+    final java.nio.CharBuffer out = java.nio.CharBuffer.allocate(length + 1);
+    decoder.reset();
+    final java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      throw InputException.at(
+          file.toString(),
+          lineNumber,
+          "not UTF-8 text: byte 0x"
+              + Integer.toHexString(bytes[in.position()] & 0xff)
+              + " at column "
+              + (in.position() + 1));
+    }
+    decoder.flush(out);
+    out.flip();
+    String text = out.toString();
+    if (lineNumber == 1 && text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    if (text.endsWith("\r")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    return text;
   }
 }

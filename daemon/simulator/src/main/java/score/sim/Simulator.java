@@ -24,19 +24,46 @@ import score.protocol.TokenPolicy;
 public final class Simulator {
   private final Topology topology;
   private final LinkWeights weights;
-  private final TrafficMatrix traffic;
+  private final java.util.List<TrafficMatrix> trafficPerRound;
+  private final MigrationDecider.CandidateRule rule;
 
+  /** Traffic that does not change, and the rack-aware candidate rule. */
   public Simulator(
       final Topology topology, final LinkWeights weights, final TrafficMatrix traffic) {
-    this.topology = topology;
-    this.weights = weights;
-    this.traffic = traffic;
+    this(topology, weights, java.util.List.of(traffic), MigrationDecider.CandidateRule.RACK_AWARE);
   }
 
-  /** What a run produced; {@code costPerRound[0]} is the initial cost. */
+  /**
+   * @param trafficPerRound the traffic during each round (new flows appear between rounds, Fig.
+   *     2b); rounds beyond the list keep its last matrix
+   */
+  public Simulator(
+      final Topology topology,
+      final LinkWeights weights,
+      final java.util.List<TrafficMatrix> trafficPerRound,
+      final MigrationDecider.CandidateRule rule) {
+    if (trafficPerRound.isEmpty()) {
+      throw new IllegalArgumentException("the traffic of at least one round is needed");
+    }
+    this.topology = topology;
+    this.weights = weights;
+    this.trafficPerRound = java.util.List.copyOf(trafficPerRound);
+    this.rule = rule;
+  }
+
+  private TrafficMatrix trafficOf(final int round) {
+    return trafficPerRound.get(Math.min(round, trafficPerRound.size() - 1));
+  }
+
+  /**
+   * What a run produced; {@code costPerRound[0]} is the initial cost, {@code costPerRound[r]} the
+   * cost at the end of round r, {@code costAtRoundStart[r - 1]} the cost when round r began (with
+   * its new flows, before any move: the spikes of Fig. 2b).
+   */
   public record Run(
       TokenPolicy policy,
       double[] costPerRound,
+      double[] costAtRoundStart,
       int[] migrationsPerRound,
       Allocation finalAllocation) {
     public int migrations() {
@@ -59,12 +86,12 @@ public final class Simulator {
       final int rounds,
       final MigrationCost migrationCost) {
     final Allocation allocation = initial.copy();
-    final int vms = traffic.vms();
+    final int vms = trafficOf(0).vms();
     final int[] ids = new int[vms];
     for (int vm = 0; vm < vms; vm++) {
       ids[vm] = vm;
     }
-    final OverallCost.Row row = new OverallCost.Row(traffic);
+    OverallCost.Row row = new OverallCost.Row(trafficOf(0));
     final NeighbourhoodCost neighbourhood = new NeighbourhoodCost(topology, weights);
     final byte[] entries = new byte[vms];
     for (int vm = 0; vm < vms; vm++) {
@@ -73,8 +100,9 @@ public final class Simulator {
           TokenEntry.pack(
               neighbourhood.highestLevelFrom(allocation.hostOf(vm)), neighbourhood.load());
     }
-    final MigrationDecider decider = new MigrationDecider(topology, weights);
+    final MigrationDecider decider = new MigrationDecider(topology, weights, rule);
     final double[] costs = new double[rounds + 1];
+    final double[] startCosts = new double[rounds];
     final int[] migrations = new int[rounds];
     // The agent's holder, with the model answering every probe at once and moves applied at once.
     final Holder[] holder = new Holder[1];
@@ -90,9 +118,16 @@ public final class Simulator {
                 new Holder.Settings(1, 1, 1, migrationCost, false))
             .answerUnaskedFrom(allocation);
     long visit = 0;
-    costs[0] = OverallCost.of(traffic, allocation, topology, weights);
+    costs[0] = OverallCost.of(trafficOf(0), allocation, topology, weights);
     for (int round = 0; round < rounds; round++) {
-      final double[] gains = policy == TokenPolicy.GLOBAL ? pairwiseCosts(allocation) : null;
+      final TrafficMatrix traffic = trafficOf(round);
+      if (round > 0 && traffic != trafficOf(round - 1)) {
+        row = new OverallCost.Row(traffic);
+      }
+      startCosts[round] =
+          round == 0 ? costs[0] : OverallCost.of(traffic, allocation, topology, weights);
+      final double[] gains =
+          policy == TokenPolicy.GLOBAL ? pairwiseCosts(traffic, allocation) : null;
       final int[] order = TokenOrder.order(policy, ids, entries, gains);
       for (final int vm : order) {
         final Holder.Phase phase =
@@ -109,7 +144,7 @@ public final class Simulator {
       }
       costs[round + 1] = OverallCost.of(traffic, allocation, topology, weights);
     }
-    return new Run(policy, costs, migrations, allocation);
+    return new Run(policy, costs, startCosts, migrations, allocation);
   }
 
   /**
@@ -117,7 +152,7 @@ public final class Simulator {
    * reduction"): each VM's highest cost with one neighbour, λ(z, u)·(c_1 + … + c_ℓ(z,u)), which
    * co-locating that pair would save; computed centrally from global knowledge.
    */
-  private double[] pairwiseCosts(final Allocation allocation) {
+  private double[] pairwiseCosts(final TrafficMatrix traffic, final Allocation allocation) {
     final double[] gains = new double[traffic.vms()];
     for (int vm = 0; vm < gains.length; vm++) {
       final int host = allocation.hostOf(vm);

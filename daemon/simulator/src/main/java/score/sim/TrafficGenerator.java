@@ -106,25 +106,11 @@ public final class TrafficGenerator {
     return (rack + 1 + random.nextInt(racks - 1)) % racks;
   }
 
-  /** Knuth's method; the means here are small. */
   private static int poisson(final SplittableRandom random, final double mean) {
-    if (mean <= 0) {
-      return 0;
-    }
-    final double limit = Math.exp(-mean);
-    int count = 0;
-    double product = random.nextDouble();
-    while (product > limit) {
-      count++;
-      product *= random.nextDouble();
-    }
-    return count;
+    return TenantTraffic.poisson(random, mean);
   }
 
-  /** Standard normal by Box-Muller (one of the pair). */
   private static double gaussian(final SplittableRandom random) {
-    final double u = 1 - random.nextDouble();
-    final double v = random.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return TenantTraffic.gaussian(random);
   }
 }

@@ -67,6 +67,23 @@ public final class TrafficMatrix {
       this.vms = vms;
     }
 
+    /** A builder that starts with every pair of {@code traffic} (to add flows to it). */
+    public static Builder from(final TrafficMatrix traffic) {
+      final Builder builder = new Builder(traffic.vms());
+      final int pairs = (int) traffic.pairs();
+      builder.from = new int[Math.max(1024, pairs + pairs / 8)];
+      builder.to = new int[builder.from.length];
+      builder.rates = new double[builder.from.length];
+      for (int vm = 0; vm < traffic.vms(); vm++) {
+        for (int e = traffic.rowStart(vm); e < traffic.rowStart(vm + 1); e++) {
+          if (traffic.neighbour(e) > vm) {
+            builder.add(vm, traffic.neighbour(e), traffic.bytesPerSecond(e));
+          }
+        }
+      }
+      return builder;
+    }
+
     /** Adds {@code bytesPerSecond} from {@code src} to {@code dst} (self-traffic is ignored). */
     public Builder add(final int src, final int dst, final double bytesPerSecond) {
       if (src < 0 || src >= vms || dst < 0 || dst >= vms) {
