@@ -794,6 +794,12 @@ public final class SimulateCommand implements Runnable {
     }
     try {
       final LinkWeights weights = LinkWeights.of(values);
+      if (!Double.isFinite(2 * weights.pathCost(Math.min(weights.levels(), topology.maxLevel())))) {
+        throw CommandFailure.badInput(
+            "--weights: the link weights add up to more than the largest number ("
+                + weightList
+                + ")");
+      }
       if (weights.levels() < topology.maxLevel()) {
         throw CommandFailure.badInput(
             "--weights gives "

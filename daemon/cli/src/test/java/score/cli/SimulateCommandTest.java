@@ -55,7 +55,12 @@ class SimulateCommandTest {
           "migrations",
           "rounds",
           "costPerRound",
-          "wallSeconds"
+          "wallSeconds",
+          "lowerBoundCost",
+          "polishedCost",
+          "unmovedFinalCost",
+          "scenario",
+          "rule"
         }) {
       assertTrue(out.has(key), key);
     }
@@ -64,14 +69,50 @@ class SimulateCommandTest {
     assertEquals("round-robin", out.get("policy").asText());
     assertEquals(4, out.get("costPerRound").size());
     assertEquals(4, out.get("runs").size());
+    assertEquals("paper", out.get("scenario").asText());
+    assertEquals("paper", out.get("rule").asText());
+    final double bound = out.get("lowerBoundCost").asDouble();
+    assertTrue(bound <= out.get("referenceCost").asDouble() * (1 + 1e-12));
     for (final JsonNode policyRun : out.get("runs")) {
-      assertTrue(policyRun.get("finalCost").asDouble() < out.get("initialCost").asDouble());
-      assertTrue(
-          out.get("referenceCost").asDouble()
-              <= policyRun.get("finalCost").asDouble() * (1 + 1e-12));
+      assertTrue(policyRun.get("finalCost").asDouble() < out.get("unmovedFinalCost").asDouble());
+      assertTrue(bound <= policyRun.get("finalCost").asDouble() * (1 + 1e-12));
+      assertEquals(3, policyRun.get("costAtRoundStart").size());
     }
     assertEquals(1 + 4 * 4, Files.readAllLines(csv).size());
     assertTrue(Files.size(plot) > 1_000);
+  }
+
+  @Test
+  void figuresShouldBeWrittenAsPngAndCsv() throws Exception {
+    final Path figures = dir.resolve("figures");
+    final CliRun run =
+        CliRun.of(
+            "simulate",
+            "--fanout",
+            "4,4,2",
+            "--policy",
+            "all",
+            "--rounds",
+            "3",
+            "--figures",
+            figures.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    for (final String name :
+        new String[] {
+          "fig2a-tor-traffic-before",
+          "fig2b-cost-per-round",
+          "fig2c-reduction-vs-cm",
+          "fig2d-tor-traffic-after"
+        }) {
+      assertTrue(Files.size(figures.resolve(name + ".png")) > 1_000, name);
+      assertTrue(Files.readAllLines(figures.resolve(name + ".csv")).size() > 2, name);
+    }
+    // Fig. 2c: no migration cost gives the largest reduction in both readings.
+    final var cm = Files.readAllLines(figures.resolve("fig2c-reduction-vs-cm.csv"));
+    final String[] free = cm.get(1).split(",");
+    final String[] dearest = cm.get(cm.size() - 1).split(",");
+    assertTrue(Double.parseDouble(free[1]) >= Double.parseDouble(dearest[1]));
+    assertTrue(Double.parseDouble(free[2]) > Double.parseDouble(dearest[2]));
   }
 
   @Test
@@ -174,6 +215,77 @@ class SimulateCommandTest {
     expectBadInput("c_m fraction must be in [0, 1]", "simulate", "--fanout", "2,2", "--cm", "2");
     expectBadInput(
         "cannot read", "simulate", "--fanout", "2,2", "--traffic", dir.resolve("none").toString());
+
+    // Finite rates whose sum, times the link weights, does not fit a double: no Infinity, no NaN.
+    Files.writeString(traffic, "src_vm,dst_vm,bytes_per_second\na,b,1e308\nb,c,1e308\n");
+    expectBadInput(
+        "t.csv:2: the rates up to this line add up to",
+        "simulate",
+        "--fanout",
+        "2,2",
+        "--traffic",
+        traffic.toString());
+    Files.writeString(traffic, "a,b,100\n");
+    expectBadInput(
+        "--weights: the link weights add up to more than the largest number",
+        "simulate",
+        "--fanout",
+        "2,2,2",
+        "--weights",
+        "1,1e308,1e308",
+        "--traffic",
+        traffic.toString());
+    // An empty file and one with only its header: nothing to compare, never "100 % of".
+    Files.writeString(traffic, "");
+    expectBadInput(
+        "t.csv: no traffic", "simulate", "--fanout", "2,2", "--traffic", traffic.toString());
+    Files.writeString(traffic, "src_vm,dst_vm,bytes_per_second\n");
+    expectBadInput(
+        "t.csv: no traffic", "simulate", "--fanout", "2,2", "--traffic", traffic.toString());
+    Files.writeString(traffic, "a,b,0\n");
+    expectBadInput(
+        "no traffic (every rate is 0)",
+        "simulate",
+        "--fanout",
+        "2,2",
+        "--traffic",
+        traffic.toString());
+    // Bytes that are not UTF-8: the line and column.
+    Files.write(
+        traffic, new byte[] {'a', ',', 'b', ',', '1', '\n', 'c', ',', (byte) 0xff, ',', '1'});
+    expectBadInput(
+        "t.csv:2: not UTF-8 text: byte 0xff at column 3",
+        "simulate",
+        "--fanout",
+        "2,2",
+        "--traffic",
+        traffic.toString());
+    expectBadInput("unknown scenario", "simulate", "--scenario", "best");
+    expectBadInput("unknown rule", "simulate", "--rule", "best");
+    expectBadInput("unknown placement", "simulate", "--initial", "best");
+    expectBadInput("--group-size", "simulate", "--group-size", "1,2");
+    expectBadInput("newFlowsPerRound must be in [0, 1]", "simulate", "--new-flows", "2");
+  }
+
+  @Test
+  void aByteOrderMarkShouldNotBreakTheHeader() throws Exception {
+    final Path traffic = dir.resolve("bom.csv");
+    Files.write(
+        traffic,
+        ("\uFEFFsrc_vm,dst_vm,bytes_per_second\r\na,b,100\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    final CliRun run =
+        CliRun.of(
+            "simulate",
+            "--fanout",
+            "2,2",
+            "--traffic",
+            traffic.toString(),
+            "--rounds",
+            "1",
+            "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(1, JSON.readTree(run.out()).get("pairs").asInt());
   }
 
   @Test

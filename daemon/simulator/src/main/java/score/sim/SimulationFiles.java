@@ -209,7 +209,7 @@ public final class SimulationFiles {
                 + " bytes per second; times the link weights ("
                 + longestPathCost
                 + " for the longest path) the communication cost exceeds the largest number:"
-                + " give the rates in larger units");
+                + " scale the rates or the link weights down");
       }
       pairs.add(new int[] {src, dst});
       rates.add(rate);
@@ -337,7 +337,7 @@ public final class SimulationFiles {
         }
       } while (next >= 0);
     } catch (final java.nio.file.NoSuchFileException e) {
-      throw new InputException(file + ": no such file");
+      throw new InputException(file + ": cannot read: no such file");
     } catch (final java.nio.file.AccessDeniedException e) {
       throw new InputException(file + ": cannot read: permission denied");
     } catch (final IOException e) {
