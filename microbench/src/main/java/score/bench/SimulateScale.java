@@ -1,13 +1,22 @@
 package score.bench;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import score.core.decision.LinkWeights;
 import score.core.decision.MigrationCost;
+import score.core.decision.MigrationDecider;
 import score.core.decision.Topology;
 import score.protocol.TokenPolicy;
 import score.sim.Allocation;
+import score.sim.InitialPlacement;
 import score.sim.Simulator;
+import score.sim.TenantProfile;
+import score.sim.TenantTraffic;
 import score.sim.TrafficGenerator;
 import score.sim.TrafficMatrix;
 import score.sim.TrafficProfile;
@@ -53,6 +62,7 @@ final class SimulateScale {
     }
     final double heapGib = peakHeapBytes / (double) GIB;
     final double maxHeapGib = runtime.maxMemory() / (double) GIB;
+    final String huge = hugeInChild();
     final double reduction = 100 * (1 - run.finalCost() / run.costPerRound()[0]);
     System.out.printf(
         Locale.ROOT,
@@ -70,7 +80,7 @@ final class SimulateScale {
         Locale.ROOT,
         "{\"paperRoundSeconds\":%.3f,\"largeHosts\":%d,\"largeVms\":%d,\"largeSetupSeconds\":%.1f,"
             + "\"largeThreeRoundsSeconds\":%.1f,\"largeSeconds\":%.1f,\"largeReductionPct\":%.1f,"
-            + "\"peakHeapGib\":%.2f,\"maxHeapGib\":%.1f}%n",
+            + "\"peakHeapGib\":%.2f,\"maxHeapGib\":%.1f,%s}%n",
         paperRound,
         large.topology().hosts(),
         large.traffic().vms(),
@@ -79,7 +89,101 @@ final class SimulateScale {
         setupSeconds + largeSeconds,
         reduction,
         heapGib,
-        maxHeapGib);
+        maxHeapGib,
+        huge);
+  }
+
+  /**
+   * The 1,000,000-host run in a JVM of its own (its peak heap is its own, with a 16 GiB cap): the
+   * paper scenario as {@code score simulate} builds it, three load-aware rounds, set-up included in
+   * the time. Returns its JSON fields.
+   */
+  private static String hugeInChild() {
+    try {
+      final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      final String jar =
+          Path.of(SimulateScale.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+              .toString();
+      final Process child =
+          new ProcessBuilder(java, "-Xmx16g", "-cp", jar, SimulateScale.class.getName())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      final String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!child.waitFor(10, TimeUnit.MINUTES) || child.exitValue() != 0) {
+        throw new IllegalStateException("the 1,000,000-host run failed: " + out);
+      }
+      final String[] lines = out.strip().split("\n");
+      for (int i = 0; i < lines.length - 1; i++) {
+        System.out.println(lines[i]);
+      }
+      final String json = lines[lines.length - 1];
+      return json.substring(1, json.length() - 1);
+    } catch (final java.io.IOException | java.net.URISyntaxException e) {
+      throw new IllegalStateException("cannot start the 1,000,000-host run: " + e, e);
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** The child's entry point: the 1,000,000-host run. */
+  public static void main(final String[] args) {
+    final long started = System.nanoTime();
+    final Topology topology = Topology.fanout(25, 40, 25, 40);
+    final int rounds = 3;
+    final int[] hostOf = InitialPlacement.RANDOM.place(topology.hosts(), 8, 16, 1);
+    final long[] memory = new long[hostOf.length];
+    Arrays.fill(memory, GIB);
+    final Allocation initial = new Allocation(topology.hosts(), 16, 16 * GIB, hostOf, memory);
+    final TenantTraffic tenants = new TenantTraffic(TenantProfile.DEFAULTS, hostOf.length, 1);
+    final List<TrafficMatrix> traffic = new ArrayList<>(List.of(tenants.initial()));
+    for (int round = 1; round < rounds; round++) {
+      traffic.add(tenants.nextRound(traffic.get(round - 1)));
+    }
+    final double setupSeconds = (System.nanoTime() - started) / 1e9;
+    final Simulator simulator =
+        new Simulator(
+            topology,
+            LinkWeights.paperDefaults(topology.maxLevel()),
+            traffic,
+            MigrationDecider.CandidateRule.PAPER);
+    final Simulator.Run run =
+        simulator.run(TokenPolicy.LOAD_AWARE, initial, rounds, MigrationCost.ZERO);
+    final double seconds = (System.nanoTime() - started) / 1e9;
+    long peakHeapBytes = 0;
+    for (final java.lang.management.MemoryPoolMXBean pool :
+        java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        peakHeapBytes += pool.getPeakUsage().getUsed();
+      }
+    }
+    final double unmoved =
+        score.sim.OverallCost.of(
+            traffic.get(rounds - 1),
+            initial,
+            topology,
+            LinkWeights.paperDefaults(topology.maxLevel()));
+    final double reduction = 100 * (1 - run.finalCost() / unmoved);
+    System.out.printf(
+        Locale.ROOT,
+        "1,000,000 hosts (%d VMs, %d pairs at the end), paper scenario: set-up %.1f s, with 3"
+            + " load-aware rounds %.1f s, %.1f %% lower, peak heap %.2f GiB%n",
+        initial.vms(),
+        traffic.get(rounds - 1).pairs(),
+        setupSeconds,
+        seconds,
+        reduction,
+        peakHeapBytes / (double) GIB);
+    System.out.printf(
+        Locale.ROOT,
+        "{\"hugeHosts\":%d,\"hugeVms\":%d,\"hugeSetupSeconds\":%.1f,\"hugeSeconds\":%.1f,"
+            + "\"hugeReductionPct\":%.1f,\"hugePeakHeapGib\":%.2f}%n",
+        topology.hosts(),
+        initial.vms(),
+        setupSeconds,
+        seconds,
+        reduction,
+        peakHeapBytes / (double) GIB);
   }
 
   private record Setup(

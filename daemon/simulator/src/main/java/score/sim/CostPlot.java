@@ -55,21 +55,55 @@ public final class CostPlot {
           .addSeries(entry.getKey(), entry.getValue()[0], entry.getValue()[1])
           .setMarker(SeriesMarkers.CIRCLE);
     }
+    // Costs span orders of magnitude (the start, the spikes, a reference near zero): a logarithmic
+    // axis shows them all, when the policies' costs are above zero; a reference of zero is then
+    // left out (and said so), since a logarithmic axis has no zero.
+    final boolean logarithmic = allPositive(curves);
+    chart.getStyler().setYAxisLogarithmic(logarithmic);
     if (referencePerRound != null) {
       // A step per round: the reference is recomputed when the traffic changes.
-      final double[] x = new double[2 * referencePerRound.length - 1];
+      final double[] x = new double[2 * referencePerRound.length];
       final double[] y = new double[x.length];
+      int n = 0;
+      boolean dropped = false;
       for (int r = 0; r < referencePerRound.length; r++) {
-        x[2 * r] = r;
-        y[2 * r] = referencePerRound[r];
-        if (r + 1 < referencePerRound.length) {
-          x[2 * r + 1] = r + 0.02;
-          y[2 * r + 1] = referencePerRound[r + 1];
+        final double[][] step = {
+          {r, referencePerRound[r]},
+          {r + 0.02, r + 1 < referencePerRound.length ? referencePerRound[r + 1] : Double.NaN}
+        };
+        for (final double[] point : step) {
+          if (Double.isNaN(point[1])) {
+            continue;
+          }
+          if (logarithmic && !(point[1] > 0)) {
+            dropped = true;
+            continue;
+          }
+          x[n] = point[0];
+          y[n++] = point[1];
         }
       }
-      chart.addSeries("reference", x, y).setMarker(SeriesMarkers.NONE);
+      if (n > 0) {
+        chart
+            .addSeries(
+                dropped ? "reference (where above 0)" : "reference",
+                java.util.Arrays.copyOf(x, n),
+                java.util.Arrays.copyOf(y, n))
+            .setMarker(SeriesMarkers.NONE);
+      }
     }
     save(chart, png);
+  }
+
+  private static boolean allPositive(final Map<String, double[][]> curves) {
+    for (final double[][] curve : curves.values()) {
+      for (final double y : curve[1]) {
+        if (!(y > 0)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   static void save(final org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, final Path png)

@@ -24,7 +24,12 @@ import score.protocol.TokenPolicy;
  */
 public final class PaperFigures {
   /** The c_m settings of Fig. 2c, as fractions. */
-  static final double[] CM_FRACTIONS = {0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1};
+  static final double[] CM_FRACTIONS = {
+    0, 0.0001, 0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1
+  };
+
+  /** The heat maps' white: four orders of magnitude below the brightest cell. */
+  private static final double LOG_FLOOR = -4;
 
   private PaperFigures() {}
 
@@ -52,7 +57,12 @@ public final class PaperFigures {
     for (int a = 0; a < racks; a++) {
       for (int b = 0; b < racks; b++) {
         final double normalised = largest > 0 ? matrix[a][b] / largest : 0;
-        cells.add(new Number[] {a, b, normalised});
+        // Colour by order of magnitude: rack-pair rates are heavy-tailed, so a linear scale would
+        // show the few brightest cells only.
+        cells.add(
+            new Number[] {
+              a, b, normalised > 0 ? Math.max(LOG_FLOOR, Math.log10(normalised)) : LOG_FLOOR
+            });
         if (matrix[a][b] > 0) {
           csv.append(
               String.format(Locale.ROOT, "%d,%d,%.6g,%.6g%n", a, b, matrix[a][b], normalised));
@@ -66,7 +76,7 @@ public final class PaperFigures {
             .height(640)
             .title(title)
             .xAxisTitle("ToR switch")
-            .yAxisTitle("ToR switch")
+            .yAxisTitle("ToR switch (colour: log10 of the traffic / the largest)")
             .build();
     chart.getStyler().setShowValue(false);
     chart.getStyler().setPlotContentSize(1);
@@ -74,16 +84,19 @@ public final class PaperFigures {
         .getStyler()
         .setRangeColors(
             new java.awt.Color[] {
-              java.awt.Color.WHITE, new java.awt.Color(255, 200, 0), new java.awt.Color(200, 0, 0)
+              java.awt.Color.WHITE,
+              new java.awt.Color(255, 240, 150),
+              new java.awt.Color(255, 160, 0),
+              new java.awt.Color(200, 0, 0)
             });
-    chart.getStyler().setMin(0);
-    chart.getStyler().setMax(1);
+    chart.getStyler().setMin(LOG_FLOOR);
+    chart.getStyler().setMax(0);
+    chart.getStyler().setAxisTicksVisible(false);
     final List<Integer> axis = new ArrayList<>();
     for (int r = 0; r < racks; r++) {
       axis.add(r);
     }
-    chart.getStyler().setXAxisDecimalPattern("0");
-    chart.addSeries("normalised traffic", axis, axis, cells);
+    chart.addSeries("log10 normalised traffic", axis, axis, cells);
     CostPlot.save(chart, Path.of(base + ".png"));
   }
 
@@ -142,7 +155,7 @@ public final class PaperFigures {
                   policy, initial, rounds, new MigrationCost(CM_FRACTIONS[i] * unmovedCost, 0)),
               unmovedCost);
       csv.append(
-          String.format(Locale.ROOT, "%.2f,%.3f,%.3f%n", CM_FRACTIONS[i], ofVm[i], ofOverall[i]));
+          String.format(Locale.ROOT, "%.4f,%.3f,%.3f%n", CM_FRACTIONS[i], ofVm[i], ofOverall[i]));
     }
     Files.writeString(Path.of(base + ".csv"), csv, StandardCharsets.UTF_8);
     final XYChart chart =
@@ -153,7 +166,7 @@ public final class PaperFigures {
                 "Cost reduction against the migration cost c_m ("
                     + policy.name().toLowerCase(Locale.ROOT).replace('_', '-')
                     + " policy)")
-            .xAxisTitle("c_m, % of …")
+            .xAxisTitle("c_m, % of the VM's cost (blue) or of the overall cost (orange)")
             .yAxisTitle("communication cost reduction, %")
             .build();
     chart
