@@ -596,8 +596,17 @@ final class HostParts implements AutoCloseable {
     return state;
   }
 
+  /** Whether an earlier run's steering rules are gone (only the steering task touches it). */
+  private boolean steeringStarted;
+
   private void syncSteering() {
     try {
+      if (!steeringStarted) {
+        // An agent that was killed left its rules behind: the probes for a VM that left meanwhile
+        // would still be steered here. Start from none.
+        steering.clear();
+        steeringStarted = true;
+      }
       steering.sync(localAddresses());
     } catch (final OvsException | RuntimeException e) {
       steeringFailures++;

@@ -35,6 +35,17 @@ public final class ScoreCommand implements Runnable {
     final CommandLine commandLine = new CommandLine(new ScoreCommand());
     commandLine.setOut(out);
     commandLine.setErr(err);
+    // A mistyped option gets one line that says what and where to look, not the whole usage text.
+    commandLine.setParameterExceptionHandler(
+        (exception, args) -> {
+          final CommandLine cmd = exception.getCommandLine();
+          final PrintWriter to = cmd.getErr();
+          to.println(cmd.getCommandSpec().qualifiedName() + ": " + exception.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(exception, to);
+          to.println("(`" + cmd.getCommandSpec().qualifiedName() + " --help` lists the options)");
+          to.flush();
+          return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
     commandLine.setExecutionExceptionHandler(
         (exception, cmd, parseResult) -> {
           if (exception instanceof CommandFailure failure) {

@@ -283,12 +283,12 @@ public final class SimulateCommand implements Runnable {
                 topology.hosts() * vmsPerHost,
                 weights.pathCost(topology.maxLevel())));
         if (hostOf == null) {
-          hostOf = fill(trafficPerRound.get(0).vms(), topology.hosts());
+          hostOf = startPlacement(trafficPerRound.get(0).vms(), topology.hosts(), false);
         }
         initial = allocation(topology, hostOf);
       } else if (scenario == Scenario.PAPER) {
         if (hostOf == null) {
-          hostOf = initialPlacement().place(topology.hosts(), vmsPerHost, slots, seed);
+          hostOf = startPlacement(topology.hosts() * vmsPerHost, topology.hosts(), true);
         }
         initial = allocation(topology, hostOf);
         final TenantTraffic tenants = new TenantTraffic(tenantProfile(), hostOf.length, seed);
@@ -298,7 +298,7 @@ public final class SimulateCommand implements Runnable {
         }
       } else {
         if (hostOf == null) {
-          hostOf = fill(topology.hosts() * vmsPerHost, topology.hosts());
+          hostOf = startPlacement(topology.hosts() * vmsPerHost, topology.hosts(), false);
         }
         initial = allocation(topology, hostOf);
         trafficPerRound.add(
@@ -730,7 +730,7 @@ public final class SimulateCommand implements Runnable {
     if (slots < 1) {
       throw CommandFailure.badInput("--slots must be at least 1, got " + slots);
     }
-    if (!spec.commandLine().getParseResult().hasMatchedOption("--vms-per-host")) {
+    if (!matched("--vms-per-host")) {
       // The default fills half of the paper's 16 slots; never more than the slots given.
       vmsPerHost = Math.min(vmsPerHost, slots);
     }
@@ -745,8 +745,19 @@ public final class SimulateCommand implements Runnable {
       throw CommandFailure.badInput(
           "--reference must be genetic, local or none, got " + referenceEffort);
     }
-    if (topologyFile != null && spec.commandLine().getParseResult().hasMatchedOption("--fanout")) {
+    if (topologyFile != null && matched("--fanout")) {
       throw CommandFailure.badInput("give --fanout or --topology, not both");
+    }
+    if (placementFile != null && matched("--initial")) {
+      throw CommandFailure.badInput("give --placement or --initial, not both");
+    }
+    if ((trafficFile != null || !scenarioName.equals("paper"))
+        && (newFlows != null || groupSize != null || peersMean != null)) {
+      throw CommandFailure.badInput(
+          "--new-flows, --group-size and --peers shape the paper scenario's generated traffic;"
+              + (trafficFile != null
+                  ? " the traffic comes from " + trafficFile
+                  : " the scenario is " + scenarioName));
     }
   }
 
@@ -812,6 +823,28 @@ public final class SimulateCommand implements Runnable {
     } catch (final IllegalArgumentException e) {
       throw CommandFailure.badInput("--weights: " + e.getMessage());
     }
+  }
+
+  /**
+   * Where the VMs start without a placement file: as {@code --initial} says when given (or by
+   * default in the paper scenario, {@code random}), else hosts filled in rack order.
+   */
+  private int[] startPlacement(final int vms, final int hosts, final boolean randomByDefault)
+      throws InputException {
+    if (!randomByDefault && !matched("--initial")) {
+      return fill(vms, hosts);
+    }
+    final InitialPlacement placement = initialPlacement();
+    final long room = (long) hosts * (placement == InitialPlacement.RANDOM ? vmsPerHost : slots);
+    if (vms > room) {
+      throw new InputException(
+          vms + " VMs do not fit " + hosts + " hosts at --vms-per-host " + vmsPerHost);
+    }
+    return placement.placeVms(vms, vmsPerHost, slots, seed);
+  }
+
+  private boolean matched(final String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   /** VM i on host i / vms-per-host: hosts filled in rack order. */

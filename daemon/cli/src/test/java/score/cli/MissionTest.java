@@ -56,7 +56,7 @@ class MissionTest {
   void theAgentsShouldHalveTheCostThroughRealLiveMigrations(@TempDir final Path dir)
       throws Exception {
     final JsonNode result = mission(dir.resolve("run"));
-    final String why = result.toString();
+    final String why = result + "\n" + evidence(dir.resolve("run"));
     assertEquals(4, result.path("hosts").asInt(), why);
     assertEquals(4, result.path("vms").asInt(), why);
     assertTrue(result.path("initialCost").asDouble() > 0, why);
@@ -95,7 +95,7 @@ class MissionTest {
   void aHolderKilledWhileItMigratesShouldLoseNoVmAndTheRingGoOn(@TempDir final Path dir)
       throws Exception {
     final JsonNode result = mission(dir.resolve("kill"), "--kill-holder");
-    final String why = result.toString();
+    final String why = result + "\n" + evidence(dir.resolve("kill"));
     assertTrue(result.path("killedHost").asText().startsWith("h"), "a holder was killed: " + why);
     // Each guest on exactly one host, same boot, heartbeats going on, no page corrupted.
     assertEquals(4, result.path("guestsIntact").asInt(), why);
@@ -108,6 +108,35 @@ class MissionTest {
     assertTrue(
         pod(placement, 1) == pod(placement, 2) && pod(placement, 3) == pod(placement, 4),
         placement);
+  }
+
+  /**
+   * What a failure report needs beyond the figures: the mission's progress lines and the last lines
+   * of every agent's log (bounded), so a fault seen once on CI can be read afterwards.
+   */
+  private static String evidence(final Path out) {
+    final StringBuilder text = new StringBuilder();
+    try {
+      for (final String line : Files.readAllLines(out.resolve("log"))) {
+        if (line.startsWith("mission:")) {
+          text.append(line).append('\n');
+        }
+      }
+      for (int host = 1; host <= 4; host++) {
+        final Path log = out.resolve("agent-h" + host + ".log");
+        if (!Files.exists(log)) {
+          continue;
+        }
+        final List<String> lines = Files.readAllLines(log);
+        text.append("--- agent h").append(host).append(" (last lines)\n");
+        for (final String line : lines.subList(Math.max(0, lines.size() - 40), lines.size())) {
+          text.append(line, 0, Math.min(line.length(), 300)).append('\n');
+        }
+      }
+    } catch (final IOException e) {
+      text.append("(cannot read the logs: ").append(e).append(')');
+    }
+    return text.toString();
   }
 
   /** The pod (1: hosts h1, h2; 2: h3, h4) where guest {@code g} runs, from "g1:h1 g2:h3 ...". */

@@ -143,6 +143,98 @@ class SimulateCommandTest {
     // Small enough for exhaustive search: the reference is the optimum.
     assertEquals("exact", out.get("referenceMethod").asText());
     assertTrue(out.get("finalCost").asDouble() < out.get("initialCost").asDouble());
+
+    // Files keep working with every option that applies to them.
+    final Path figures = dir.resolve("figures");
+    final CliRun everything =
+        CliRun.of(
+            "simulate",
+            "--fanout",
+            "2,2",
+            "--slots",
+            "2",
+            "--placement",
+            placement.toString(),
+            "--traffic",
+            traffic.toString(),
+            "--policy",
+            "all",
+            "--rule",
+            "paper",
+            "--cm",
+            "0.1",
+            "--reference",
+            "local",
+            "--rounds",
+            "3",
+            "--csv",
+            dir.resolve("c.csv").toString(),
+            "--plot",
+            dir.resolve("c.png").toString(),
+            "--figures",
+            figures.toString(),
+            "--json");
+    assertEquals(0, everything.exitCode(), everything.err());
+    final JsonNode all = JSON.readTree(everything.out());
+    assertEquals("files", all.get("scenario").asText());
+    assertEquals("paper", all.get("rule").asText());
+    assertEquals(4, all.get("runs").size());
+    assertTrue(Files.size(figures.resolve("fig2d-tor-traffic-after.png")) > 1_000);
+    // Without a placement file, --initial places the file's VMs.
+    final CliRun placed =
+        CliRun.of(
+            "simulate",
+            "--fanout",
+            "2,2",
+            "--slots",
+            "2",
+            "--vms-per-host",
+            "1",
+            "--traffic",
+            traffic.toString(),
+            "--initial",
+            "random",
+            "--seed",
+            "3",
+            "--json");
+    assertEquals(0, placed.exitCode(), placed.err());
+    assertEquals(4, JSON.readTree(placed.out()).get("vms").asInt());
+    expectBadInput(
+        "give --placement or --initial, not both",
+        "simulate",
+        "--fanout",
+        "2,2",
+        "--slots",
+        "2",
+        "--placement",
+        placement.toString(),
+        "--traffic",
+        traffic.toString(),
+        "--initial",
+        "random");
+    expectBadInput(
+        "the traffic comes from",
+        "simulate",
+        "--fanout",
+        "2,2",
+        "--slots",
+        "2",
+        "--traffic",
+        traffic.toString(),
+        "--new-flows",
+        "0.1");
+    expectBadInput(
+        "the scenario is rack-local", "simulate", "--scenario", "rack-local", "--peers", "2");
+  }
+
+  @Test
+  void aMistypedOptionShouldGetOneLineAndAHint() {
+    final CliRun run = CliRun.of("simulate", "--fanot", "2,2");
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("score simulate: Unknown option"), run.err());
+    assertTrue(run.err().contains("--fanout"), "a suggestion: " + run.err());
+    assertTrue(run.err().contains("--help` lists the options"), run.err());
+    assertTrue(!run.err().contains("Usage:"), run.err());
   }
 
   @Test
@@ -217,14 +309,9 @@ class SimulateCommandTest {
         "cannot read", "simulate", "--fanout", "2,2", "--traffic", dir.resolve("none").toString());
 
     // Finite rates whose sum, times the link weights, does not fit a double: no Infinity, no NaN.
-    Files.writeString(traffic, "src_vm,dst_vm,bytes_per_second\na,b,1e308\nb,c,1e308\n");
-    expectBadInput(
-        "t.csv:2: the rates up to this line add up to",
-        "simulate",
-        "--fanout",
-        "2,2",
-        "--traffic",
-        traffic.toString());
+    expectBadTraffic(
+        "src_vm,dst_vm,bytes_per_second\na,b,1e308\nb,c,1e308\n",
+        "t.csv:2: the rates up to this line add up to");
     Files.writeString(traffic, "a,b,100\n");
     expectBadInput(
         "--weights: the link weights add up to more than the largest number",
@@ -236,30 +323,11 @@ class SimulateCommandTest {
         "--traffic",
         traffic.toString());
     // An empty file and one with only its header: nothing to compare, never "100 % of".
-    Files.writeString(traffic, "");
-    expectBadInput(
-        "t.csv: no traffic", "simulate", "--fanout", "2,2", "--traffic", traffic.toString());
-    Files.writeString(traffic, "src_vm,dst_vm,bytes_per_second\n");
-    expectBadInput(
-        "t.csv: no traffic", "simulate", "--fanout", "2,2", "--traffic", traffic.toString());
-    Files.writeString(traffic, "a,b,0\n");
-    expectBadInput(
-        "no traffic (every rate is 0)",
-        "simulate",
-        "--fanout",
-        "2,2",
-        "--traffic",
-        traffic.toString());
+    expectBadTraffic("", "t.csv: no traffic");
+    expectBadTraffic("src_vm,dst_vm,bytes_per_second\n", "t.csv: no traffic");
+    expectBadTraffic("a,b,0\n", "no traffic (every rate is 0)");
     // Bytes that are not UTF-8: the line and column.
-    Files.write(
-        traffic, new byte[] {'a', ',', 'b', ',', '1', '\n', 'c', ',', (byte) 0xff, ',', '1'});
-    expectBadInput(
-        "t.csv:2: not UTF-8 text: byte 0xff at column 3",
-        "simulate",
-        "--fanout",
-        "2,2",
-        "--traffic",
-        traffic.toString());
+    expectBadTraffic("a,b,1\nc,\u00ff,1", "t.csv:2: not UTF-8 text: byte 0xff at column 3");
     expectBadInput("unknown scenario", "simulate", "--scenario", "best");
     expectBadInput("unknown rule", "simulate", "--rule", "best");
     expectBadInput("unknown placement", "simulate", "--initial", "best");
@@ -323,6 +391,13 @@ class SimulateCommandTest {
         "simulate",
         "--topology",
         topology.toString());
+  }
+
+  /** A traffic file of {@code contents} (ISO-8859-1, so one char is one byte) is refused so. */
+  private void expectBadTraffic(final String contents, final String message) throws Exception {
+    final Path traffic = dir.resolve("t.csv");
+    Files.write(traffic, contents.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    expectBadInput(message, "simulate", "--fanout", "2,2", "--traffic", traffic.toString());
   }
 
   private static void expectBadInput(final String message, final String... args) {

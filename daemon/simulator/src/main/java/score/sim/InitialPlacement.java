@@ -21,7 +21,15 @@ public enum InitialPlacement {
    *     vmsPerHost} and {@link #FIRST_FIT} fills hosts to {@code slots} in order
    */
   public int[] place(final int hosts, final int vmsPerHost, final int slots, final long seed) {
-    final int vms = Math.multiplyExact(hosts, vmsPerHost);
+    return placeVms(Math.multiplyExact(hosts, vmsPerHost), vmsPerHost, slots, seed);
+  }
+
+  /**
+   * Each of {@code vms} VMs' host (at most hosts × vmsPerHost of them, as from a traffic file):
+   * {@link #RANDOM} fills hosts to {@code vmsPerHost} in arrival order, {@link #FIRST_FIT} to
+   * {@code slots}.
+   */
+  public int[] placeVms(final int vms, final int vmsPerHost, final int slots, final long seed) {
     final int[] arrival = new int[vms];
     for (int vm = 0; vm < vms; vm++) {
       arrival[vm] = vm;

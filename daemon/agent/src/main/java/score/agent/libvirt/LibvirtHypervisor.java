@@ -159,7 +159,18 @@ public final class LibvirtHypervisor implements Hypervisor, AutoCloseable {
       final List<Vm> vms = new java.util.ArrayList<>();
       final Map<String, Reading> seen = new HashMap<>();
       for (final LibvirtInventory.Vm vm : running) {
-        final LibvirtInventory.TrafficCounters counters = inventory.traffic(vm);
+        final LibvirtInventory.TrafficCounters counters;
+        try {
+          counters = inventory.traffic(vm);
+        } catch (final HypervisorException e) {
+          // One VM's counters (it may be leaving, or its domain busy with a job) do not hold back
+          // the others: it stays listed, with no rate this time (the failure is counted).
+          LOG.log(System.Logger.Level.DEBUG, "no traffic counters for " + vm.name() + ": " + e);
+          vms.add(
+              new Vm(
+                  vm.name(), vm.uuid(), ipv4(inventory, vm), vm.memoryBytes(), vm.vcpus(), 0, 0));
+          continue;
+        }
         final Reading before = lastTraffic.get(vm.uuid());
         long tx = 0;
         long rx = 0;
