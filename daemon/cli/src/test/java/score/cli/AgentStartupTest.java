@@ -139,11 +139,24 @@ class AgentStartupTest {
             "table=5,priority=0,actions=NORMAL")) {
       bed.exec(2, List.of("ovs-ofctl", "add-flow", "br0", rule), 10);
     }
+    // What a SIGKILLed agent leaves behind: a steering rule for a VM that has left since.
+    final String stale =
+        new score.agent.ovs.LocationSteering(
+                new score.agent.ovs.OvsCommandLine(Duration.ofSeconds(5)),
+                "br0",
+                9410,
+                "02:00:00:00:00:02",
+                score.flowtable.Ipv4.parse("10.210.0.2"))
+            .rule(score.flowtable.Ipv4.parse("10.210.99.99"));
+    bed.exec(2, List.of("ovs-ofctl", "add-flow", "br0", stale), 10);
+    assertTrue(dump().contains("10.210.99.99"), dump());
     final Process agent = agent(dir, config(dir, "ovs: {pipeline-table: 5}\n"), Map.of());
     final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!dump().contains("resubmit(,5)")) {
+    while (!dump().contains("resubmit(,5)") || dump().contains("10.210.99.99")) {
       assertTrue(agent.isAlive(), Files.readString(dir.resolve("agent.log")));
-      assertTrue(System.nanoTime() < deadline, "counting rules never came: " + dump());
+      assertTrue(
+          System.nanoTime() < deadline,
+          "counting rules never came or the stale steering rule stayed: " + dump());
       TestBed.sleepMillis(200);
     }
     assertEquals(0, delivered(9999), "the ACL still drops, behind the agent's counting");
