@@ -145,7 +145,11 @@ final class HostWork {
     if (end.succeeded()) {
       locations.found(end.decision().vm(), end.decision().toHost(), System.nanoTime());
     }
-    holder.migrationEnded(end.requestId(), end.succeeded(), end.why());
+    if (end.started()) {
+      holder.migrationEnded(end.requestId(), end.succeeded(), end.why());
+    } else {
+      holder.migrationNotStarted(end.requestId(), end.why());
+    }
   }
 
   /**

@@ -171,18 +171,18 @@ final class GroupPacking {
     return piece;
   }
 
-  private static int[] without(final int[] set, final int[] piece) {
+  private int[] without(final int[] set, final int[] piece) {
     if (piece.length == set.length) {
       return new int[0];
     }
-    final java.util.Set<Integer> gone = new java.util.HashSet<>();
+    final int gone = ++currentStamp;
     for (final int vm : piece) {
-      gone.add(vm);
+      stamp[vm] = gone;
     }
     final int[] rest = new int[set.length - piece.length];
     int count = 0;
     for (final int vm : set) {
-      if (!gone.contains(vm)) {
+      if (stamp[vm] != gone) {
         rest[count++] = vm;
       }
     }

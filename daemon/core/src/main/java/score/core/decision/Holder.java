@@ -45,6 +45,11 @@ public final class Holder {
     PROBE_TIMEOUT,
     /** A move was decided and the migration failed; u stays where it was. */
     MIGRATION_FAILED,
+    /**
+     * A move was decided but not started (migrations paused, enough already leaving the host, the
+     * VM gone, the agent stopping); u stays where it was.
+     */
+    NOT_STARTED,
     /** A move was decided and, in dry-run, only logged. */
     DRY_RUN,
     /** The migration was still running at the hold limit; the token goes on without waiting. */
@@ -100,6 +105,7 @@ public final class Holder {
   private long holdUntilNanos;
   private Outcome outcome;
   private boolean migrationEnded;
+  private boolean migrationStarted;
   private boolean stayUnexplained;
   private boolean stayTimedOut;
   private boolean migrationSucceeded;
@@ -198,7 +204,16 @@ public final class Holder {
     if (id == requestId && phase == Phase.MIGRATING) {
       migrationEnded = true;
       migrationSucceeded = succeeded;
+      migrationStarted = true;
       migrationWhy = why == null ? "" : why;
+    }
+  }
+
+  /** The move of visit {@code id} was refused before it started; ignored for another visit. */
+  public void migrationNotStarted(final long id, final String why) {
+    migrationEnded(id, false, why);
+    if (id == requestId && phase == Phase.MIGRATING) {
+      migrationStarted = false;
     }
   }
 
@@ -214,7 +229,9 @@ public final class Holder {
     if (phase == Phase.MIGRATING) {
       if (migrationEnded) {
         finish(
-            migrationSucceeded ? Result.MOVED : Result.MIGRATION_FAILED,
+            migrationSucceeded
+                ? Result.MOVED
+                : migrationStarted ? Result.MIGRATION_FAILED : Result.NOT_STARTED,
             migrationWhy,
             migrationSucceeded ? decision.tokenEntry() : stayEntry());
       } else if (Deadlines.reached(nowNanos, holdUntilNanos)) {

@@ -91,6 +91,18 @@ class HolderTest {
   }
 
   @Test
+  void aMoveRefusedBeforeItStartedShouldBeToldApartFromAFailedMigration() {
+    final Holder holder = holder(false);
+    answerAll(holder, 1, 0);
+    holder.migrationNotStarted(1, "migrations are paused");
+    assertEquals(Holder.Phase.DONE, holder.step(3));
+    final Holder.Outcome outcome = holder.outcome().orElseThrow();
+    assertEquals(Holder.Result.NOT_STARTED, outcome.result());
+    assertEquals("migrations are paused", outcome.why());
+    assertEquals(2, TokenEntry.level(outcome.tokenEntry()), "still talks across racks");
+  }
+
+  @Test
   void theTokenShouldGoOnAtTheHoldLimit() {
     final Holder holder = holder(false);
     answerAll(holder, 1, 0);
