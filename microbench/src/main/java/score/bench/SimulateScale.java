@@ -2,9 +2,7 @@ package score.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import score.core.decision.LinkWeights;
@@ -20,6 +18,7 @@ import score.sim.TenantTraffic;
 import score.sim.TrafficGenerator;
 import score.sim.TrafficMatrix;
 import score.sim.TrafficProfile;
+import score.sim.TrafficSchedule;
 
 /**
  * The simulator at scale (wall clock, one thread): one round of load-aware on the paper's set-up,
@@ -135,11 +134,10 @@ final class SimulateScale {
     final long[] memory = new long[hostOf.length];
     Arrays.fill(memory, GIB);
     final Allocation initial = new Allocation(topology.hosts(), 16, 16 * GIB, hostOf, memory);
-    final TenantTraffic tenants = new TenantTraffic(TenantProfile.DEFAULTS, hostOf.length, 1);
-    final List<TrafficMatrix> traffic = new ArrayList<>(List.of(tenants.initial()));
-    for (int round = 1; round < rounds; round++) {
-      traffic.add(tenants.nextRound(traffic.get(round - 1)));
-    }
+    final TrafficSchedule traffic =
+        new TenantTraffic(TenantProfile.DEFAULTS, hostOf.length, 1).schedule(rounds);
+    // The first round's traffic; later rounds' are built as the run reaches them.
+    traffic.round(0);
     final double setupSeconds = (System.nanoTime() - started) / 1e9;
     final Simulator simulator =
         new Simulator(
@@ -150,6 +148,7 @@ final class SimulateScale {
     final Simulator.Run run =
         simulator.run(TokenPolicy.LOAD_AWARE, initial, rounds, MigrationCost.ZERO);
     final double seconds = (System.nanoTime() - started) / 1e9;
+    final TrafficMatrix last = traffic.last();
     long peakHeapBytes = 0;
     for (final java.lang.management.MemoryPoolMXBean pool :
         java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
@@ -159,17 +158,14 @@ final class SimulateScale {
     }
     final double unmoved =
         score.sim.OverallCost.of(
-            traffic.get(rounds - 1),
-            initial,
-            topology,
-            LinkWeights.paperDefaults(topology.maxLevel()));
+            last, initial, topology, LinkWeights.paperDefaults(topology.maxLevel()));
     final double reduction = 100 * (1 - run.finalCost() / unmoved);
     System.out.printf(
         Locale.ROOT,
         "1,000,000 hosts (%d VMs, %d pairs at the end), paper scenario: set-up %.1f s, with 3"
             + " load-aware rounds %.1f s, %.1f %% lower, peak heap %.2f GiB%n",
         initial.vms(),
-        traffic.get(rounds - 1).pairs(),
+        last.pairs(),
         setupSeconds,
         seconds,
         reduction,

@@ -35,6 +35,7 @@ import score.sim.TenantTraffic;
 import score.sim.TrafficGenerator;
 import score.sim.TrafficMatrix;
 import score.sim.TrafficProfile;
+import score.sim.TrafficSchedule;
 
 /** {@code score simulate}: S-CORE's decision code in a model data centre. */
 @Command(
@@ -182,6 +183,13 @@ public final class SimulateCommand implements Runnable {
   Double peersMean;
 
   @Option(
+      names = "--hub-share",
+      description =
+          "Paper scenario: the share of a VM's picks that go to its tenant's hub (front end or"
+              + " shared back end) (default: 0.5).")
+  Double hubShare;
+
+  @Option(
       names = "--figures",
       description =
           "Write the paper's Fig. 2a-2d (ToR traffic before and after, cost per round, reduction"
@@ -259,7 +267,7 @@ public final class SimulateCommand implements Runnable {
     final Scenario scenario = scenario();
     final MigrationDecider.CandidateRule rule = rule(scenario);
     final Allocation initial;
-    final List<TrafficMatrix> trafficPerRound = new ArrayList<>();
+    final TrafficSchedule schedule;
     try {
       final Map<String, Integer> vmIndex = new HashMap<>();
       int[] hostOf;
@@ -275,15 +283,16 @@ public final class SimulateCommand implements Runnable {
         hostOf = null;
       }
       if (trafficFile != null) {
-        trafficPerRound.add(
+        final TrafficMatrix traffic =
             SimulationFiles.readTraffic(
                 trafficFile,
                 vmIndex,
                 placementFile != null,
                 topology.hosts() * vmsPerHost,
-                weights.pathCost(topology.maxLevel())));
+                weights.pathCost(topology.maxLevel()));
+        schedule = TrafficSchedule.of(List.of(traffic));
         if (hostOf == null) {
-          hostOf = startPlacement(trafficPerRound.get(0).vms(), topology.hosts(), false);
+          hostOf = startPlacement(traffic.vms(), topology.hosts(), false);
         }
         initial = allocation(topology, hostOf);
       } else if (scenario == Scenario.PAPER) {
@@ -291,23 +300,22 @@ public final class SimulateCommand implements Runnable {
           hostOf = startPlacement(topology.hosts() * vmsPerHost, topology.hosts(), true);
         }
         initial = allocation(topology, hostOf);
-        final TenantTraffic tenants = new TenantTraffic(tenantProfile(), hostOf.length, seed);
-        trafficPerRound.add(tenants.initial());
-        for (int round = 1; round < rounds; round++) {
-          trafficPerRound.add(tenants.nextRound(trafficPerRound.get(round - 1)));
-        }
+        schedule = new TenantTraffic(tenantProfile(), hostOf.length, seed).schedule(rounds);
       } else {
         if (hostOf == null) {
           hostOf = startPlacement(topology.hosts() * vmsPerHost, topology.hosts(), false);
         }
         initial = allocation(topology, hostOf);
-        trafficPerRound.add(
-            new TrafficGenerator(TrafficProfile.DEFAULTS).generate(topology, initial, seed));
+        schedule =
+            TrafficSchedule.of(
+                List.of(
+                    new TrafficGenerator(TrafficProfile.DEFAULTS)
+                        .generate(topology, initial, seed)));
       }
     } catch (final InputException e) {
       throw CommandFailure.badInput(e.getMessage());
     }
-    final TrafficMatrix finalTraffic = trafficPerRound.get(trafficPerRound.size() - 1);
+    final TrafficMatrix finalTraffic = schedule.last();
     requireFiniteCost(finalTraffic, weights, topology);
     final MigrationCost migrationCost;
     try {
@@ -315,7 +323,7 @@ public final class SimulateCommand implements Runnable {
     } catch (final IllegalArgumentException e) {
       throw CommandFailure.badInput(e.getMessage());
     }
-    final Simulator simulator = new Simulator(topology, weights, trafficPerRound, rule);
+    final Simulator simulator = new Simulator(topology, weights, schedule, rule);
     final List<Simulator.Run> runs = new ArrayList<>();
     final List<Double> seconds = new ArrayList<>();
     for (final TokenPolicy policy : policyList) {
@@ -325,7 +333,7 @@ public final class SimulateCommand implements Runnable {
     }
     final double initialCost = runs.get(0).costPerRound()[0];
     final double unmovedCost = OverallCost.of(finalTraffic, initial, topology, weights);
-    final References references = references(topology, weights, trafficPerRound, initial, runs);
+    final References references = references(topology, weights, schedule, initial, runs);
     final Double referenceCost = references.finalCost();
     final Double referenceReduction =
         referenceCost == null ? null : reductionPct(unmovedCost, referenceCost);
@@ -350,7 +358,7 @@ public final class SimulateCommand implements Runnable {
     }
     writeFiles(policyRuns, references.perRound());
     if (figuresDir != null) {
-      writeFigures(topology, weights, trafficPerRound, initial, runs, policyRuns, references, rule);
+      writeFigures(topology, weights, schedule, initial, runs, policyRuns, references, rule);
     }
     final PolicyRun first = policyRuns.get(0);
     final Output output =
@@ -448,6 +456,7 @@ public final class SimulateCommand implements Runnable {
                 mean,
                 max,
                 profile.peersMean(),
+                profile.hubShare(),
                 profile.medianBytesPerSecond(),
                 profile.rateSigma(),
                 profile.tenantSigma(),
@@ -456,12 +465,25 @@ public final class SimulateCommand implements Runnable {
       if (newFlows != null) {
         profile = profile.withNewFlowsPerRound(newFlows);
       }
+      if (hubShare != null) {
+        profile =
+            new TenantProfile(
+                profile.groupSizeMean(),
+                profile.groupSizeMax(),
+                profile.peersMean(),
+                hubShare,
+                profile.medianBytesPerSecond(),
+                profile.rateSigma(),
+                profile.tenantSigma(),
+                profile.newFlowsPerRound());
+      }
       if (peersMean != null) {
         profile =
             new TenantProfile(
                 profile.groupSizeMean(),
                 profile.groupSizeMax(),
                 peersMean,
+                profile.hubShare(),
                 profile.medianBytesPerSecond(),
                 profile.rateSigma(),
                 profile.tenantSigma(),
@@ -506,13 +528,16 @@ public final class SimulateCommand implements Runnable {
   }
 
   /** The reference against the traffic of every round, the final one's method, and polishing. */
+  /** The most times a run's reference is recomputed as its traffic changes. */
+  private static final int REFERENCE_POINTS = 10;
+
   private record References(
       Double finalCost, String method, double[] perRound, Double polishedCost) {}
 
   private References references(
       final Topology topology,
       final LinkWeights weights,
-      final List<TrafficMatrix> trafficPerRound,
+      final TrafficSchedule schedule,
       final Allocation initial,
       final List<Simulator.Run> runs) {
     if (referenceEffort.equals("none")) {
@@ -520,18 +545,28 @@ public final class SimulateCommand implements Runnable {
     }
     final Reference.Effort effort =
         referenceEffort.equals("local") ? Reference.Effort.LOCAL : Reference.Effort.GENETIC;
-    // perRound[0]: the traffic at the start; perRound[r]: the traffic of round r.
+    // perRound[0]: the traffic at the start; perRound[r]: the traffic of round r. Recomputed
+    // when the traffic changed, at most REFERENCE_POINTS times spread over the run (held in
+    // between), with local search only before the last round: a long run stays affordable.
     final double[] perRound = new double[rounds + 1];
     TrafficMatrix previous = null;
+    Reference.Effort previousEffort = null;
     Reference.Result result = null;
     Reference reference = null;
+    final int every = Math.max(1, (rounds + REFERENCE_POINTS - 1) / REFERENCE_POINTS);
     for (int r = 0; r <= rounds; r++) {
-      final TrafficMatrix traffic =
-          trafficPerRound.get(Math.min(Math.max(r - 1, 0), trafficPerRound.size() - 1));
-      if (traffic != previous) {
+      final TrafficMatrix traffic = schedule.round(r - 1);
+      final boolean lastRound = r == rounds;
+      final Reference.Effort now = lastRound ? effort : Reference.Effort.LOCAL;
+      final boolean due =
+          previous == null
+              || (traffic != previous && r % every == 0)
+              || (lastRound && (traffic != previous || previousEffort != now));
+      if (due) {
         reference = new Reference(topology, weights, traffic);
-        result = reference.compute(initial, effort, seed);
+        result = reference.compute(initial, now, seed);
         previous = traffic;
+        previousEffort = now;
       }
       perRound[r] = result.cost();
     }
@@ -643,7 +678,7 @@ public final class SimulateCommand implements Runnable {
   private void writeFigures(
       final Topology topology,
       final LinkWeights weights,
-      final List<TrafficMatrix> trafficPerRound,
+      final TrafficSchedule schedule,
       final Allocation initial,
       final List<Simulator.Run> runs,
       final List<PolicyRun> policyRuns,
@@ -651,12 +686,12 @@ public final class SimulateCommand implements Runnable {
       final MigrationDecider.CandidateRule rule) {
     try {
       Files.createDirectories(figuresDir);
-      final TrafficMatrix last = trafficPerRound.get(trafficPerRound.size() - 1);
+      final TrafficMatrix last = schedule.last();
       final Simulator.Run shown = shownRun(runs);
       PaperFigures.torMatrix(
           figuresDir.resolve("fig2a-tor-traffic-before"),
           "ToR-to-ToR traffic before (initial placement)",
-          trafficPerRound.get(0),
+          schedule.round(0),
           initial,
           topology);
       PaperFigures.torMatrix(
@@ -667,7 +702,7 @@ public final class SimulateCommand implements Runnable {
           topology);
       PaperFigures.costPerRound(
           figuresDir.resolve("fig2b-cost-per-round"), curves(policyRuns), references.perRound());
-      final Simulator simulator = new Simulator(topology, weights, trafficPerRound, rule);
+      final Simulator simulator = new Simulator(topology, weights, schedule, rule);
       PaperFigures.reductionAgainstCm(
           figuresDir.resolve("fig2c-reduction-vs-cm"),
           simulator,
@@ -752,9 +787,10 @@ public final class SimulateCommand implements Runnable {
       throw CommandFailure.badInput("give --placement or --initial, not both");
     }
     if ((trafficFile != null || !scenarioName.equals("paper"))
-        && (newFlows != null || groupSize != null || peersMean != null)) {
+        && (newFlows != null || groupSize != null || peersMean != null || hubShare != null)) {
       throw CommandFailure.badInput(
-          "--new-flows, --group-size and --peers shape the paper scenario's generated traffic;"
+          "--new-flows, --group-size, --peers and --hub-share shape the paper scenario's generated"
+              + " traffic;"
               + (trafficFile != null
                   ? " the traffic comes from " + trafficFile
                   : " the scenario is " + scenarioName));

@@ -24,35 +24,35 @@ import score.protocol.TokenPolicy;
 public final class Simulator {
   private final Topology topology;
   private final LinkWeights weights;
-  private final java.util.List<TrafficMatrix> trafficPerRound;
+  private final TrafficSchedule schedule;
   private final MigrationDecider.CandidateRule rule;
 
   /** Traffic that does not change, and the rack-aware candidate rule. */
   public Simulator(
       final Topology topology, final LinkWeights weights, final TrafficMatrix traffic) {
-    this(topology, weights, java.util.List.of(traffic), MigrationDecider.CandidateRule.RACK_AWARE);
+    this(
+        topology,
+        weights,
+        TrafficSchedule.of(java.util.List.of(traffic)),
+        MigrationDecider.CandidateRule.RACK_AWARE);
   }
 
   /**
-   * @param trafficPerRound the traffic during each round (new flows appear between rounds, Fig.
-   *     2b); rounds beyond the list keep its last matrix
+   * @param schedule the traffic during each round (new flows appear between rounds, Fig. 2b)
    */
   public Simulator(
       final Topology topology,
       final LinkWeights weights,
-      final java.util.List<TrafficMatrix> trafficPerRound,
+      final TrafficSchedule schedule,
       final MigrationDecider.CandidateRule rule) {
-    if (trafficPerRound.isEmpty()) {
-      throw new IllegalArgumentException("the traffic of at least one round is needed");
-    }
     this.topology = topology;
     this.weights = weights;
-    this.trafficPerRound = java.util.List.copyOf(trafficPerRound);
+    this.schedule = schedule;
     this.rule = rule;
   }
 
   private TrafficMatrix trafficOf(final int round) {
-    return trafficPerRound.get(Math.min(round, trafficPerRound.size() - 1));
+    return schedule.round(round);
   }
 
   /**
@@ -119,10 +119,12 @@ public final class Simulator {
             .answerUnaskedFrom(allocation);
     long visit = 0;
     costs[0] = OverallCost.of(trafficOf(0), allocation, topology, weights);
+    TrafficMatrix previous = trafficOf(0);
     for (int round = 0; round < rounds; round++) {
       final TrafficMatrix traffic = trafficOf(round);
-      if (round > 0 && traffic != trafficOf(round - 1)) {
+      if (traffic != previous) {
         row = new OverallCost.Row(traffic);
+        previous = traffic;
       }
       startCosts[round] =
           round == 0 ? costs[0] : OverallCost.of(traffic, allocation, topology, weights);

@@ -14,6 +14,9 @@ package score.sim;
  * @param peersMean correspondents a VM picks among its tenant's members (Poisson, at least one); as
  *     they pick it too, a VM ends with about twice as many, about 3 in all (the same order as the
  *     median of [22]); our choice, with the README's sensitivity
+ * @param hubShare the share of a VM's picks that go to its tenant's hub (its first member: the
+ *     front end or shared back end of a tiered application, VL2 and Benson et al. describe such
+ *     applications); our choice, with the README's sensitivity
  * @param medianBytesPerSecond median pair rate, log-normal (heavy-tailed flows of [7])
  * @param rateSigma the pair rates' log-normal shape [7]
  * @param tenantSigma how much tenants differ in intensity (a log-normal factor shared by a tenant's
@@ -26,11 +29,13 @@ public record TenantProfile(
     double groupSizeMean,
     int groupSizeMax,
     double peersMean,
+    double hubShare,
     double medianBytesPerSecond,
     double rateSigma,
     double tenantSigma,
     double newFlowsPerRound) {
-  public static final TenantProfile DEFAULTS = new TenantProfile(4, 16, 1.5, 125_000, 1.5, 1, 0.02);
+  public static final TenantProfile DEFAULTS =
+      new TenantProfile(4, 16, 1.5, 0.5, 125_000, 1.5, 1, 0.02);
 
   public TenantProfile {
     if (!(groupSizeMean >= 2) || groupSizeMax < 2 || groupSizeMean > groupSizeMax) {
@@ -42,6 +47,9 @@ public record TenantProfile(
     }
     if (!(peersMean >= 1) || Double.isInfinite(peersMean)) {
       throw new IllegalArgumentException("peersMean must be at least 1: " + peersMean);
+    }
+    if (!(hubShare >= 0 && hubShare <= 1)) {
+      throw new IllegalArgumentException("hubShare must be in [0, 1]: " + hubShare);
     }
     if (!(medianBytesPerSecond > 0)
         || Double.isInfinite(medianBytesPerSecond)
@@ -62,6 +70,7 @@ public record TenantProfile(
         groupSizeMean,
         groupSizeMax,
         peersMean,
+        hubShare,
         medianBytesPerSecond,
         rateSigma,
         tenantSigma,

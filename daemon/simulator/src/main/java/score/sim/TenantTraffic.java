@@ -17,6 +17,7 @@ public final class TenantTraffic {
   private final int[] tenantOf;
   private final double[] tenantFactor;
   private final SplittableRandom random;
+  private final long seed;
 
   public TenantTraffic(final TenantProfile profile, final int vms, final long seed) {
     if (vms < 1) {
@@ -25,6 +26,7 @@ public final class TenantTraffic {
     this.profile = profile;
     this.vms = vms;
     this.random = new SplittableRandom(seed);
+    this.seed = seed;
     final int[] starts = new int[vms + 1];
     int tenants = 0;
     int next = 0;
@@ -75,43 +77,76 @@ public final class TenantTraffic {
       }
       final int picks = Math.min(size - 1, Math.max(1, poisson(random, profile.peersMean())));
       for (int k = 0; k < picks; k++) {
-        builder.add(vm, otherMember(vm, tenant), rate(tenant));
+        // The tenant's first member is its hub (a front end or shared back end of a tiered
+        // application): a share of every member's picks go to it.
+        final int hub = tenantStart[tenant];
+        final int peer =
+            vm != hub && random.nextDouble() < profile.hubShare()
+                ? hub
+                : otherMember(random, vm, tenant);
+        builder.add(vm, peer, rate(random, tenant));
       }
     }
     return builder.build();
   }
 
   /**
-   * {@code current} plus the flows that appear before the next round ({@link
-   * TenantProfile#newFlowsPerRound}): half between members of one tenant, half from a VM to a VM of
-   * another tenant. {@code current} itself when none appear.
+   * {@code current} plus the flows that appear before round {@code round} (1 for the second round,
+   * …): {@link TenantProfile#newFlowsPerRound} of {@code initialPairs}, half between members of one
+   * tenant, half from a VM to a VM of another tenant. A function of its arguments (its own random
+   * stream per round), so a schedule can be replayed from the start without keeping every round's
+   * matrix. {@code current} itself when no flow appears.
    */
-  public TrafficMatrix nextRound(final TrafficMatrix current) {
-    final long newFlows = Math.round(current.pairs() * profile.newFlowsPerRound());
+  public TrafficMatrix nextRound(
+      final TrafficMatrix current, final int round, final long initialPairs) {
+    final long newFlows = Math.round(initialPairs * profile.newFlowsPerRound());
     if (newFlows == 0) {
       return current;
     }
+    // A mixed seed per round: seeds a multiple of SplittableRandom's own step apart would give
+    // the same stream shifted by a few draws, that is mostly the same flows again.
+    final SplittableRandom flows = new SplittableRandom(mix(seed * 0x100000001B3L + round));
     final TrafficMatrix.Builder builder = TrafficMatrix.Builder.from(current);
     for (long f = 0; f < newFlows; f++) {
-      final int vm = random.nextInt(vms);
+      final int vm = flows.nextInt(vms);
       final int tenant = tenantOf[vm];
       final int peer =
-          random.nextBoolean() && tenantSize(tenant) > 1
-              ? otherMember(vm, tenant)
-              : random.nextInt(vms);
-      builder.add(vm, peer, rate(tenant));
+          flows.nextBoolean() && tenantSize(tenant) > 1
+              ? otherMember(flows, vm, tenant)
+              : flows.nextInt(vms);
+      builder.add(vm, peer, rate(flows, tenant));
     }
     return builder.build();
   }
 
-  private int otherMember(final int vm, final int tenant) {
+  /** The traffic of every round: the initial matrix, then new flows before each later round. */
+  public TrafficSchedule schedule(final int rounds) {
+    final TrafficMatrix initial = initial();
+    final long initialPairs = initial.pairs();
+    return new TrafficSchedule(
+        initial,
+        rounds,
+        profile.newFlowsPerRound() == 0
+            ? null
+            : (matrix, round) -> nextRound(matrix, round, initialPairs));
+  }
+
+  /** MurmurHash3's 64-bit finaliser. */
+  private static long mix(final long value) {
+    long z = value;
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
+  }
+
+  private int otherMember(final SplittableRandom random, final int vm, final int tenant) {
     final int start = tenantStart[tenant];
     final int k = random.nextInt(tenantSize(tenant) - 1);
     final int member = start + k;
     return member >= vm ? member + 1 : member;
   }
 
-  private double rate(final int tenant) {
+  private double rate(final SplittableRandom random, final int tenant) {
     return profile.medianBytesPerSecond()
         * Math.exp(profile.rateSigma() * gaussian(random))
         * tenantFactor[tenant];

@@ -2,8 +2,6 @@ package score.sim;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import score.core.decision.LinkWeights;
 import score.core.decision.MigrationCost;
@@ -27,12 +25,9 @@ class PaperSetupTest {
     final long[] memory = new long[hostOf.length];
     java.util.Arrays.fill(memory, 1L << 30);
     final Allocation initial = new Allocation(topology.hosts(), 16, 16L << 30, hostOf, memory);
-    final TenantTraffic tenants = new TenantTraffic(TenantProfile.DEFAULTS, hostOf.length, 1);
-    final List<TrafficMatrix> traffic = new ArrayList<>(List.of(tenants.initial()));
-    for (int round = 1; round < 5; round++) {
-      traffic.add(tenants.nextRound(traffic.get(round - 1)));
-    }
-    final TrafficMatrix last = traffic.get(4);
+    final TrafficSchedule traffic =
+        new TenantTraffic(TenantProfile.DEFAULTS, hostOf.length, 1).schedule(5);
+    final TrafficMatrix last = traffic.last();
     final Simulator simulator =
         new Simulator(topology, weights, traffic, MigrationDecider.CandidateRule.PAPER);
     final Reference reference = new Reference(topology, weights, last);

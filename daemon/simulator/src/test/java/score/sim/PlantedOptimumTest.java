@@ -26,7 +26,7 @@ class PlantedOptimumTest {
     final int[] hostOf = InitialPlacement.RANDOM.place(topology.hosts(), 8, 16, 7);
     final Allocation start = allocation(topology, 16, hostOf);
     final TrafficMatrix traffic =
-        new TenantTraffic(new TenantProfile(6, 16, 3, 125_000, 1.5, 1, 0), hostOf.length, 7)
+        new TenantTraffic(new TenantProfile(6, 16, 3, 0.5, 125_000, 1.5, 1, 0), hostOf.length, 7)
             .initial();
     final Reference reference = new Reference(topology, weights, traffic);
     assertEquals(0, reference.lowerBound(start));
