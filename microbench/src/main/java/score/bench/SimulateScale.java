@@ -52,13 +52,7 @@ final class SimulateScale {
         large.simulator().run(TokenPolicy.LOAD_AWARE, large.allocation(), 3, MigrationCost.ZERO);
     final double largeSeconds = (System.nanoTime() - started) / 1e9;
     final Runtime runtime = Runtime.getRuntime();
-    long peakHeapBytes = 0;
-    for (final java.lang.management.MemoryPoolMXBean pool :
-        java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
-        peakHeapBytes += pool.getPeakUsage().getUsed();
-      }
-    }
+    final long peakHeapBytes = peakHeapBytes();
     final double heapGib = peakHeapBytes / (double) GIB;
     final double maxHeapGib = runtime.maxMemory() / (double) GIB;
     final String huge = hugeInChild();
@@ -125,6 +119,18 @@ final class SimulateScale {
     }
   }
 
+  /** The heap's peak so far: the sum of the heap pools' peaks (an upper bound). */
+  private static long peakHeapBytes() {
+    long peak = 0;
+    for (final java.lang.management.MemoryPoolMXBean pool :
+        java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak;
+  }
+
   /** The child's entry point: the 1,000,000-host run. */
   public static void main(final String[] args) {
     final long started = System.nanoTime();
@@ -149,13 +155,7 @@ final class SimulateScale {
         simulator.run(TokenPolicy.LOAD_AWARE, initial, rounds, MigrationCost.ZERO);
     final double seconds = (System.nanoTime() - started) / 1e9;
     final TrafficMatrix last = traffic.last();
-    long peakHeapBytes = 0;
-    for (final java.lang.management.MemoryPoolMXBean pool :
-        java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
-        peakHeapBytes += pool.getPeakUsage().getUsed();
-      }
-    }
+    final long peakHeapBytes = peakHeapBytes();
     final double unmoved =
         score.sim.OverallCost.of(
             last, initial, topology, LinkWeights.paperDefaults(topology.maxLevel()));

@@ -434,66 +434,29 @@ public final class SimulateCommand implements Runnable {
   }
 
   private TenantProfile tenantProfile() {
-    TenantProfile profile = TenantProfile.DEFAULTS;
-    try {
-      if (groupSize != null) {
-        final String[] parts = groupSize.split(",", -1);
+    Double mean = null;
+    Integer max = null;
+    if (groupSize != null) {
+      final String[] parts = groupSize.split(",", -1);
+      try {
         if (parts.length != 2) {
-          throw CommandFailure.badInput(
-              "--group-size: expected MEAN,MAX, got \"" + groupSize + "\"");
+          throw new NumberFormatException();
         }
-        final double mean;
-        final int max;
-        try {
-          mean = Double.parseDouble(parts[0].trim());
-          max = Integer.parseInt(parts[1].trim());
-        } catch (final NumberFormatException e) {
-          throw CommandFailure.badInput(
-              "--group-size: \"" + groupSize + "\" is not a number and a whole number");
-        }
-        profile =
-            new TenantProfile(
-                mean,
-                max,
-                profile.peersMean(),
-                profile.hubShare(),
-                profile.medianBytesPerSecond(),
-                profile.rateSigma(),
-                profile.tenantSigma(),
-                profile.newFlowsPerRound());
+        mean = Double.parseDouble(parts[0].trim());
+        max = Integer.parseInt(parts[1].trim());
+      } catch (final NumberFormatException e) {
+        throw CommandFailure.badInput(
+            "--group-size: expected MEAN,MAX (a number and a whole number), got \""
+                + groupSize
+                + "\"");
       }
-      if (newFlows != null) {
-        profile = profile.withNewFlowsPerRound(newFlows);
-      }
-      if (hubShare != null) {
-        profile =
-            new TenantProfile(
-                profile.groupSizeMean(),
-                profile.groupSizeMax(),
-                profile.peersMean(),
-                hubShare,
-                profile.medianBytesPerSecond(),
-                profile.rateSigma(),
-                profile.tenantSigma(),
-                profile.newFlowsPerRound());
-      }
-      if (peersMean != null) {
-        profile =
-            new TenantProfile(
-                profile.groupSizeMean(),
-                profile.groupSizeMax(),
-                peersMean,
-                profile.hubShare(),
-                profile.medianBytesPerSecond(),
-                profile.rateSigma(),
-                profile.tenantSigma(),
-                profile.newFlowsPerRound());
-      }
+    }
+    try {
+      return TenantProfile.DEFAULTS.with(mean, max, peersMean, hubShare, newFlows);
     } catch (final IllegalArgumentException e) {
       throw CommandFailure.badInput(
-          (newFlows != null ? "--new-flows/--group-size: " : "--group-size: ") + e.getMessage());
+          "--group-size, --peers, --hub-share or --new-flows: " + e.getMessage());
     }
-    return profile;
   }
 
   /**

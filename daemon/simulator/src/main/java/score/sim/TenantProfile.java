@@ -64,16 +64,21 @@ public record TenantProfile(
     }
   }
 
-  /** The same tenants with no traffic appearing between rounds. */
-  public TenantProfile withNewFlowsPerRound(final double fraction) {
+  /** These parameters with those given replaced (null keeps the value). */
+  public TenantProfile with(
+      final Double newGroupSizeMean,
+      final Integer newGroupSizeMax,
+      final Double newPeersMean,
+      final Double newHubShare,
+      final Double newFlows) {
     return new TenantProfile(
-        groupSizeMean,
-        groupSizeMax,
-        peersMean,
-        hubShare,
+        newGroupSizeMean != null ? newGroupSizeMean : groupSizeMean,
+        newGroupSizeMax != null ? newGroupSizeMax : groupSizeMax,
+        newPeersMean != null ? newPeersMean : peersMean,
+        newHubShare != null ? newHubShare : hubShare,
         medianBytesPerSecond,
         rateSigma,
         tenantSigma,
-        fraction);
+        newFlows != null ? newFlows : newFlowsPerRound);
   }
 }
