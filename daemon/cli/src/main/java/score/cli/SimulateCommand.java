@@ -290,7 +290,7 @@ public final class SimulateCommand implements Runnable {
                 placementFile != null,
                 topology.hosts() * vmsPerHost,
                 weights.pathCost(topology.maxLevel()));
-        schedule = TrafficSchedule.of(List.of(traffic));
+        schedule = TrafficSchedule.constant(traffic);
         if (hostOf == null) {
           hostOf = startPlacement(traffic.vms(), topology.hosts(), false);
         }
@@ -307,10 +307,8 @@ public final class SimulateCommand implements Runnable {
         }
         initial = allocation(topology, hostOf);
         schedule =
-            TrafficSchedule.of(
-                List.of(
-                    new TrafficGenerator(TrafficProfile.DEFAULTS)
-                        .generate(topology, initial, seed)));
+            TrafficSchedule.constant(
+                new TrafficGenerator(TrafficProfile.DEFAULTS).generate(topology, initial, seed));
       }
     } catch (final InputException e) {
       throw CommandFailure.badInput(e.getMessage());

@@ -33,7 +33,7 @@ public final class Simulator {
     this(
         topology,
         weights,
-        TrafficSchedule.of(java.util.List.of(traffic)),
+        TrafficSchedule.constant(traffic),
         MigrationDecider.CandidateRule.RACK_AWARE);
   }
 
