@@ -39,4 +39,7 @@ fi
 heap=12g
 # The simulator's scale target is 8 GiB of heap: run it inside that.
 [[ $name == simulate ]] && heap=8g
-exec java -Xmx$heap -Djdk.attach.allowAttachSelf=true -jar "$jar" "$name" "$@"
+# The poll's CPU is measured in a JVM set up as bin/score sets up `score agent`.
+jvm_opts=()
+[[ $name == ovs-poll-cpu ]] && jvm_opts=(-XX:+UseSerialGC -XX:-UsePerfData)
+exec java -Xmx$heap "${jvm_opts[@]}" -Djdk.attach.allowAttachSelf=true -jar "$jar" "$name" "$@"

@@ -1,6 +1,7 @@
 package score.bench;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,9 @@ import score.flowtable.FlowTable;
 /**
  * Agent-side CPU of polling a real OVS bridge that holds {@code flows} counting rules, once per
  * interval (the paper's Fig. 3c point: 10,000 flows every second, 3.6 % of a core). Counts the
- * JVM's own CPU (poller, JIT, GC) and the {@code ovs-ofctl} children it runs; not ovs-vswitchd's.
- * Needs root and a running Open vSwitch; makes and removes its own bridge.
+ * JVM's own CPU (poller, JIT, GC, the JVM's own periodic work) and the {@code ovs-ofctl} children
+ * it runs; not ovs-vswitchd's. {@code run.sh} starts it with the agent's JVM options ({@code
+ * bin/score}). Needs root and a running Open vSwitch; makes and removes its own bridge.
  */
 final class PollCpu {
   private static final String BRIDGE = "scpcpu";
@@ -66,9 +68,7 @@ final class PollCpu {
                   () -> (System.nanoTime() - origin) / 1_000_000,
                   true,
                   ovs.openFlowStats());
-      for (int warmup = 0; warmup < 10; warmup++) {
-        poller.pollOnce();
-      }
+      final int warmupPolls = warmUp(poller);
       if (table.size() != flows) {
         throw new IllegalStateException("table holds " + table.size() + " of " + flows + " flows");
       }
@@ -103,7 +103,7 @@ final class PollCpu {
           Locale.ROOT,
           "{\"flows\":%d,\"intervalMillis\":%d,\"seconds\":%d,\"polls\":%d,\"jvmCpuPercent\":%.2f,"
               + "\"ovsOfctlCpuPercent\":%.2f,\"agentCpuPercent\":%.2f,\"lastPollMillis\":%.1f,"
-              + "\"path\":\"%s\",\"binaryPolls\":%d}%n",
+              + "\"path\":\"%s\",\"binaryPolls\":%d,\"warmupPolls\":%d}%n",
           flows,
           intervalMillis,
           seconds,
@@ -113,10 +113,38 @@ final class PollCpu {
           jvm + children,
           poller.stats().lastPollNanos() / 1e6,
           text ? "text" : "binary",
-          poller.binaryPolls());
+          poller.binaryPolls(),
+          warmupPolls);
     } finally {
       run(List.of("ovs-vsctl", "--if-exists", "del-br", BRIDGE));
     }
+  }
+
+  /**
+   * Brings the poller to its steady state before anything is measured: 100 polls back to back, then
+   * one a second until two in a row left the JIT compilers nothing to do (at most a minute), so the
+   * figure is what a long-running agent pays each second, not its one-off compilation.
+   *
+   * @return the polls made
+   */
+  private static int warmUp(final OvsFlowPoller poller) throws Exception {
+    final CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+    int polls = 0;
+    for (; polls < 100; polls++) {
+      poller.pollOnce();
+    }
+    // Then one poll a second, as the agent does, until two in a row compiled nothing.
+    long compileMillis = compiler.getTotalCompilationTime();
+    int quiet = 0;
+    for (int second = 0; second < 60 && quiet < 2; second++) {
+      Thread.sleep(1_000);
+      poller.pollOnce();
+      polls++;
+      final long now = compiler.getTotalCompilationTime();
+      quiet = now == compileMillis ? quiet + 1 : 0;
+      compileMillis = now;
+    }
+    return polls;
   }
 
   /** Rules shaped like the learned ones: exact UDP 5-tuples in the count table. */
