@@ -49,7 +49,8 @@ public final class ScoreCommand implements Runnable {
     commandLine.setExecutionExceptionHandler(
         (exception, cmd, parseResult) -> {
           if (exception instanceof CommandFailure failure) {
-            cmd.getErr().println("score " + cmd.getCommandName() + ": " + failure.getMessage());
+            cmd.getErr()
+                .println(cmd.getCommandSpec().qualifiedName() + ": " + failure.getMessage());
             cmd.getErr().flush();
             return failure.exitCode();
           }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import score.agent.config.FileErrors;
 import score.core.decision.LinkWeights;
 import score.core.decision.MigrationCost;
 import score.core.decision.MigrationDecider;
@@ -449,11 +450,26 @@ public final class SimulateCommand implements Runnable {
                 + "\"");
       }
     }
+    // One option at a time over the defaults, so a refusal names the option that caused it.
+    TenantProfile profile = TenantProfile.DEFAULTS;
+    profile = withOption("--group-size", profile, mean, max, null, null, null);
+    profile = withOption("--peers", profile, null, null, peersMean, null, null);
+    profile = withOption("--hub-share", profile, null, null, null, hubShare, null);
+    return withOption("--new-flows", profile, null, null, null, null, newFlows);
+  }
+
+  private static TenantProfile withOption(
+      final String option,
+      final TenantProfile profile,
+      final Double groupSizeMean,
+      final Integer groupSizeMax,
+      final Double peers,
+      final Double hub,
+      final Double flows) {
     try {
-      return TenantProfile.DEFAULTS.with(mean, max, peersMean, hubShare, newFlows);
+      return profile.with(groupSizeMean, groupSizeMax, peers, hub, flows);
     } catch (final IllegalArgumentException e) {
-      throw CommandFailure.badInput(
-          "--group-size, --peers, --hub-share or --new-flows: " + e.getMessage());
+      throw CommandFailure.badInput(option + ": " + e.getMessage());
     }
   }
 
@@ -673,7 +689,7 @@ public final class SimulateCommand implements Runnable {
           TokenPolicy.DISTRIBUTED);
     } catch (final IOException e) {
       throw CommandFailure.failure(
-          "cannot write figures into " + figuresDir + ": " + e.getMessage(), e);
+          "--figures: cannot write into " + figuresDir + ": " + FileErrors.reason(e), e);
     }
   }
 

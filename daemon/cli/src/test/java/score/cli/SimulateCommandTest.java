@@ -228,6 +228,30 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aRefusedParameterShouldBeNamedByItsOption() throws Exception {
+    expectBadInput(
+        "score simulate: --hub-share: hubShare must be in [0, 1]", "simulate", "--hub-share", "2");
+    expectBadInput("score simulate: --peers: ", "simulate", "--peers", "0.5");
+    expectBadInput("score simulate: --group-size: tenant sizes", "simulate", "--group-size", "5,2");
+    expectBadInput("score simulate: --new-flows: ", "simulate", "--new-flows", "NaN");
+    // A figures directory that cannot be made: the reason in words, not only the path again.
+    final Path file = Files.writeString(dir.resolve("plain-file"), "x");
+    final CliRun run =
+        CliRun.of(
+            "simulate",
+            "--fanout",
+            "2,2",
+            "--rounds",
+            "1",
+            "--figures",
+            file.resolve("figures").toString());
+    assertEquals(1, run.exitCode(), run.err());
+    assertTrue(run.err().startsWith("score simulate: --figures: cannot write into "), run.err());
+    assertTrue(
+        !run.err().strip().endsWith(": " + file.resolve("figures")), "a reason: " + run.err());
+  }
+
+  @Test
   void aMistypedOptionShouldGetOneLineAndAHint() {
     final CliRun run = CliRun.of("simulate", "--fanot", "2,2");
     assertEquals(2, run.exitCode());

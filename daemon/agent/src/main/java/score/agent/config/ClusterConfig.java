@@ -145,7 +145,7 @@ public record ClusterConfig(
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (final IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+      throw new ConfigException(file + ": cannot read: " + FileErrors.reason(e));
     }
     Path keyFile = null;
     final Map<Integer, InetSocketAddress> hosts = new LinkedHashMap<>();

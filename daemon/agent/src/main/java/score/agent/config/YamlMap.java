@@ -68,7 +68,7 @@ final class YamlMap {
     } catch (final CharacterCodingException e) {
       throw new ConfigException(file + ": not UTF-8 text");
     } catch (final IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+      throw new ConfigException(file + ": cannot read: " + FileErrors.reason(e));
     }
     final LoadSettings settings =
         LoadSettings.builder().setLabel(file.toString()).setAllowDuplicateKeys(false).build();
