@@ -127,6 +127,7 @@ public final class Agent implements AutoCloseable {
                           new int[0],
                           policy.carriesLevels() ? new byte[0] : null)));
       ringRef[0] = ring;
+      ring.bindMetrics(registry);
       if (hostParts != null) {
         ring.onOtherMessages(hostParts::handle);
       }

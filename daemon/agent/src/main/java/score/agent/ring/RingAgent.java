@@ -25,6 +25,8 @@ import score.protocol.Token;
  * message.
  */
 public final class RingAgent implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(RingAgent.class.getName());
+
   /**
    * The timer that drives heartbeats, timeouts and claims ticks ten times per heartbeat or
    * acknowledgement timeout, whichever is shorter (at least every millisecond, at most every 50
@@ -46,6 +48,12 @@ public final class RingAgent implements AutoCloseable {
   private long nextTickAt;
   private volatile boolean closed;
   private volatile java.util.function.Predicate<score.protocol.Envelope> others;
+
+  /**
+   * Faults on the ring's thread: a step that threw was counted and logged, and the loop went on.
+   */
+  private final java.util.concurrent.atomic.AtomicLong errors =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** A ring agent with the default transport limits for its heartbeat. */
   public RingAgent(
@@ -94,16 +102,17 @@ public final class RingAgent implements AutoCloseable {
             refusals,
             // The cluster epoch stamped on every frame: the node's own, read on its thread.
             () -> holder[0] == null ? 0 : holder[0].tokenEpoch(),
-            envelope -> {
-              final long now = System.nanoTime();
-              final java.util.function.Predicate<score.protocol.Envelope> side = others;
-              if (side == null || !side.test(envelope)) {
-                holder[0].received(envelope.sender(), envelope.message(), now);
-              }
-              holder[0].tick(now);
-              rearm(now);
-            });
-    this.node = new RingNode(settings, network::send, work, events, firstToken);
+            envelope ->
+                guarded(
+                    "a message from host " + envelope.sender(),
+                    () -> {
+                      final java.util.function.Predicate<score.protocol.Envelope> side = others;
+                      if (side == null || !side.test(envelope)) {
+                        holder[0].received(
+                            envelope.sender(), envelope.message(), System.nanoTime());
+                      }
+                    }));
+    this.node = new RingNode(settings, network::send, work, countingFaults(events), firstToken);
     this.tickNanos = tickNanos(settings);
     holder[0] = node;
   }
@@ -128,14 +137,98 @@ public final class RingAgent implements AutoCloseable {
         .eventLoop()
         .execute(
             () -> {
-              if (closed) {
-                return;
+              if (!closed) {
+                guarded("a task", task);
               }
-              task.run();
-              final long now = System.nanoTime();
-              node.tick(now);
-              rearm(now);
             });
+  }
+
+  /** Whether the caller runs on the ring's thread (the only one that may touch its state). */
+  public boolean onRingThread() {
+    return network.eventLoop().inEventLoop();
+  }
+
+  /**
+   * Runs one step of the loop on the ring's thread, then ticks the node and re-arms the timer, all
+   * of it exception-safe (Aeron's duty-cycle rule): a fault is counted ({@link #errors}), logged at
+   * ERROR, and the loop goes on with the timer armed.
+   */
+  private void guarded(final String what, final Runnable step) {
+    assert onRingThread() : "ring state touched off the ring's thread";
+    try {
+      step.run();
+    } catch (final RuntimeException | AssertionError e) {
+      fault(what, e);
+    }
+    final long now = System.nanoTime();
+    try {
+      node.tick(now);
+    } catch (final RuntimeException e) {
+      fault("a tick", e);
+    }
+    rearm(now);
+  }
+
+  private void fault(final String what, final Throwable error) {
+    errors.incrementAndGet();
+    LOG.log(System.Logger.Level.ERROR, "the ring's loop caught a fault in " + what, error);
+  }
+
+  /** The node's events, with work faults counted and logged like the loop's own. */
+  private RingEvents countingFaults(final RingEvents events) {
+    return new RingEvents() {
+      @Override
+      public void accepted(final int host, final Token token, final long nowNanos) {
+        events.accepted(host, token, nowNanos);
+      }
+
+      @Override
+      public void passed(final int host, final Token token, final int to, final long nowNanos) {
+        events.passed(host, token, to, nowNanos);
+      }
+
+      @Override
+      public void dropped(
+          final int host, final Token token, final String why, final long nowNanos) {
+        events.dropped(host, token, why, nowNanos);
+      }
+
+      @Override
+      public void created(final int host, final Token token, final long nowNanos) {
+        events.created(host, token, nowNanos);
+      }
+
+      @Override
+      public void claimStarted(final int host, final long epoch, final long nowNanos) {
+        events.claimStarted(host, epoch, nowNanos);
+      }
+
+      @Override
+      public void configMismatch(
+          final int host, final int peer, final long theirs, final long ours, final long nowNanos) {
+        events.configMismatch(host, peer, theirs, ours, nowNanos);
+      }
+
+      @Override
+      public void workFailed(final int host, final RuntimeException error, final long nowNanos) {
+        fault("the host's token work (the token went on to the next host)", error);
+        events.workFailed(host, error, nowNanos);
+      }
+    };
+  }
+
+  /** Faults the ring's loop caught and went on from ({@code score_ring_errors_total}). */
+  public long errors() {
+    return errors.get();
+  }
+
+  /** Registers {@code score_ring_errors_total}. */
+  public void bindMetrics(final io.micrometer.core.instrument.MeterRegistry registry) {
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "score_ring_errors", errors, java.util.concurrent.atomic.AtomicLong::get)
+        .description(
+            "Faults the ring's loop caught (logged at ERROR); the loop went on with its timer armed")
+        .register(registry);
   }
 
   /** Binds, starts the node and its timer; returns the bound address. */
@@ -155,10 +248,8 @@ public final class RingAgent implements AutoCloseable {
     if (closed) {
       return;
     }
-    final long now = System.nanoTime();
-    node.tick(now);
     ticker = null;
-    rearm(now);
+    guarded("a timer tick", () -> {});
   }
 
   /**

@@ -22,6 +22,12 @@ public interface RingEvents {
   default void configMismatch(
       final int host, final int peer, final long theirs, final long ours, final long nowNanos) {}
 
+  /**
+   * The host's token work threw: the ring goes on (the token is passed on unchanged, in ring
+   * order), and the driver counts and logs the fault.
+   */
+  default void workFailed(final int host, final RuntimeException error, final long nowNanos) {}
+
   /** No-op events. */
   RingEvents NONE = new RingEvents() {};
 }

@@ -177,10 +177,22 @@ public final class RingNode {
       retryHandover(nowNanos);
     }
     if (held != null && handover == null) {
-      final Token next = work.hold(held, leaseValid(nowNanos), leaseUntil, nowNanos);
+      Token next;
+      int wantedNext;
+      try {
+        next = work.hold(held, leaseValid(nowNanos), leaseUntil, nowNanos);
+        wantedNext = next == null ? -1 : work.nextHost(next);
+      } catch (final RuntimeException e) {
+        // A fault in the work must not stall the ring (nor, by holding on, the cluster): the
+        // token goes on to the next host in ring order with the next VM's turn, so the VM whose
+        // work failed does not bring it straight back.
+        events.workFailed(self, e, nowNanos);
+        next = held.advanced(held.vmCount() == 0 ? 0 : (held.position() + 1) % held.vmCount());
+        wantedNext = -1;
+      }
       if (next != null) {
         java.util.Arrays.fill(handoverRefused, false);
-        preferredNext = work.nextHost(next);
+        preferredNext = wantedNext;
         handover = next.advanced(next.position());
         // From here on the token may be elsewhere: this host never acts on its old lease again.
         leased = false;
@@ -240,7 +252,14 @@ public final class RingNode {
     final long untilHeartbeat = heartbeatNanos - (nowNanos - lastHeartbeatSent);
     if (held != null && handover == null && claimEpoch == 0 && !injecting && leaseValid(nowNanos)) {
       // Holding under a lease: wake for the work when it is due, and to renew the lease.
-      final long wait = Math.min(untilHeartbeat, work.nanosUntilDue(nowNanos));
+      long due;
+      try {
+        due = work.nanosUntilDue(nowNanos);
+      } catch (final RuntimeException e) {
+        events.workFailed(self, e, nowNanos);
+        due = 0;
+      }
+      final long wait = Math.min(untilHeartbeat, due);
       return Math.max(finestNanos, Math.min(heartbeatNanos, wait));
     }
     if (held != null || handover != null || claimEpoch != 0 || injecting) {
