@@ -7,7 +7,7 @@
 # Prometheus's HTTP API. Ends with a before/after table, a CSV and a PNG plot in the output folder.
 #
 #   deploy/mission.sh [--dry-run] [--kill-holder] [--json] [--timeout SECONDS] [--out DIR]
-#                     [--pairs N] [--kbps K]
+#                     [--pairs N] [--kbps K] [--policy NAME]
 #     --dry-run   the agents decide and log, and migrate nothing
 #     --kill-holder  a fault: the agent that migrates first is killed (SIGKILL) mid-migration and
 #                 started again 5 s later (as systemd would); migrations are slowed to 30 s so
@@ -18,6 +18,7 @@
 #     --out       where the table, mission.csv, mission.png and the agents' logs go (mission-out)
 #     --pairs     chatty guest pairs (default 2; the two cores are the limit, TESTBED.md)
 #     --kbps      each guest's rate to its peer in kbit/s (default 400)
+#     --policy    the token's order: load-aware (default), distributed, round-robin or global
 # As root on Debian; installs what it needs first (SCORE_SKIP_SETUP=1 skips that and the build;
 # SCORE_LAUNCHER replaces bin/score, e.g. "java -cp CLASSPATH score.cli.ScoreCommand" in tests);
 # stops what it started and takes the test bed down, also when it fails.
@@ -27,6 +28,7 @@ root=$PWD
 die() { echo "mission: $*" >&2; exit 2; }
 
 dry_run=false kill_holder=false json=false timeout=300 out=$root/mission-out pairs=2 kbps=400
+policy=load-aware
 while [[ $# -gt 0 ]]; do
   case $1 in
     --dry-run) dry_run=true ;;
@@ -37,7 +39,10 @@ while [[ $# -gt 0 ]]; do
     --pairs) [[ ${2:-} =~ ^[1-4]$ ]] || die "--pairs takes 1..4"; pairs=$2; shift ;;
     --kbps) [[ ${2:-} =~ ^[0-9]+$ && $2 -ge 10 && $2 -le 20000 ]] || die "--kbps takes 10..20000"
       kbps=$2; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --policy) [[ ${2:-} =~ ^(load-aware|distributed|round-robin|global)$ ]] ||
+      die "--policy takes load-aware, distributed, round-robin or global"
+      policy=$2; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
   shift
@@ -108,7 +113,7 @@ for g in $(seq 1 "$vms"); do boots[$g]=$(boot_of "$g"); done
 config=$state/mission.yaml
 {
   cat "$state/agent.yaml"
-  echo "ring: {policy: load-aware}"
+  echo "ring: {policy: $policy}"
   echo "decision: {migration-cost: 0.1, probe-timeout: 1s, hold-limit: 60s}"
     if $kill_holder; then
     echo "migration: {deadline-per-gib: 240s, max-downtime: 300ms}"
@@ -181,7 +186,7 @@ done
 initial=$(query 'avg_over_time(sum(score_communication_cost)[6s:2s])')
 
 for i in $(seq 1 "$hosts"); do "${score[@]}" resume --control "$state/h$i/agent.sock" >/dev/null; done
-"${score[@]}" token inject --control "$state/h1/agent.sock" --policy load-aware >/dev/null 2>&1 || true
+"${score[@]}" token inject --control "$state/h1/agent.sock" --policy "$policy" >/dev/null 2>&1 || true
 t0=$SECONDS
 echo "mission: cost before $(printf '%.0f' "$initial"); agents resumed, token injected"
 echo "seconds,cost,migrations,rotations" > "$out/mission.csv"
@@ -313,10 +318,12 @@ if $json; then
     --argjson seconds "$seconds" --argjson dryRun "$dry_run" --argjson decisions "$decisions" \
     --arg placement "${placement% }" --arg metricsLint "$metrics_lint" --arg problems "$problems" \
     --arg killedHost "${killed:+h$killed}" --argjson epochBefore "${epoch_before:-0}" \
-    --argjson epochAfter "$(value 'max(score_ring_token_epoch)')" \
-    '{hosts: $hosts, vms: $vms, initialCost: $initialCost, finalCost: $finalCost,
+    --argjson epochAfter "$(value 'max(score_ring_token_epoch)')" --arg policy "$policy" \
+    --argjson ringErrors "$(value 'sum(score_ring_errors_total)')" \
+    '{policy: $policy, hosts: $hosts, vms: $vms, initialCost: $initialCost, finalCost: $finalCost,
       reductionPct: $reductionPct, migrations: $migrations, failedMigrations: $failedMigrations,
       rotations: $rotations, guestsIntact: $guestsIntact, seconds: $seconds, dryRun: $dryRun,
       decisions: $decisions, placement: $placement, metricsLint: $metricsLint, problems: $problems,
-      killedHost: $killedHost, tokenEpochBefore: $epochBefore, tokenEpochAfter: $epochAfter}'
+      killedHost: $killedHost, tokenEpochBefore: $epochBefore, tokenEpochAfter: $epochAfter,
+      ringErrors: $ringErrors}'
 fi

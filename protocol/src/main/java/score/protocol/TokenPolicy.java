@@ -4,8 +4,12 @@ package score.protocol;
 public enum TokenPolicy {
   /** Ascending VM id. */
   ROUND_ROBIN(0, false),
-  /** Centrally computed: highest pairwise cost reduction first. */
-  GLOBAL(1, false),
+  /**
+   * Highest pairwise cost reduction first: each VM's entry byte is its highest cost with one
+   * neighbour, written by its holder at its visit and carried to the host that orders the next
+   * rotation (the paper computes it centrally; the token carries what a central node would know).
+   */
+  GLOBAL(1, true),
   /** Highest communication level first. */
   DISTRIBUTED(2, true),
   /** Highest level, then highest aggregate load. */

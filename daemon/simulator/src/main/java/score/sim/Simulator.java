@@ -18,8 +18,8 @@ import score.protocol.TokenPolicy;
  *
  * <p>The token's entries start from the VMs' true levels and loads, as after one rotation in which
  * every host filled in its VMs; afterwards an entry changes only when its VM holds the token, as in
- * the agent. The global policy's order is computed centrally at the start of every round from each
- * VM's best possible reduction, which only a simulator (or a central controller) can know.
+ * the agent: for the global policy it is the VM's highest pairwise cost as its last visit saw it
+ * ({@link TokenEntry#packPairCost}), the same byte the agents carry on the token.
  */
 public final class Simulator {
   private final Topology topology;
@@ -96,9 +96,12 @@ public final class Simulator {
     final byte[] entries = new byte[vms];
     for (int vm = 0; vm < vms; vm++) {
       neighbourhood.load(row.of(vm), allocation);
+      final int host = allocation.hostOf(vm);
       entries[vm] =
-          TokenEntry.pack(
-              neighbourhood.highestLevelFrom(allocation.hostOf(vm)), neighbourhood.load());
+          TokenEntry.forPolicy(
+              policy,
+              TokenEntry.pack(neighbourhood.highestLevelFrom(host), neighbourhood.load()),
+              TokenEntry.packPairCost(neighbourhood.highestPairCostFrom(host)));
     }
     final MigrationDecider decider = new MigrationDecider(topology, weights, rule);
     final double[] costs = new double[rounds + 1];
@@ -128,9 +131,7 @@ public final class Simulator {
       }
       startCosts[round] =
           round == 0 ? costs[0] : OverallCost.of(traffic, allocation, topology, weights);
-      final double[] gains =
-          policy == TokenPolicy.GLOBAL ? pairwiseCosts(traffic, allocation) : null;
-      final int[] order = TokenOrder.order(policy, ids, entries, gains);
+      final int[] order = TokenOrder.order(policy, ids, entries);
       for (final int vm : order) {
         final Holder.Phase phase =
             holder[0].begin(
@@ -142,31 +143,10 @@ public final class Simulator {
         if (decision.migrates()) {
           migrations[round]++;
         }
-        entries[vm] = decision.tokenEntry();
+        entries[vm] = decision.entryFor(policy);
       }
       costs[round + 1] = OverallCost.of(traffic, allocation, topology, weights);
     }
     return new Run(policy, costs, startCosts, migrations, allocation);
-  }
-
-  /**
-   * For the global policy (S-CORE section II: "based on the highest pairwise communication cost
-   * reduction"): each VM's highest cost with one neighbour, λ(z, u)·(c_1 + … + c_ℓ(z,u)), which
-   * co-locating that pair would save; computed centrally from global knowledge.
-   */
-  private double[] pairwiseCosts(final TrafficMatrix traffic, final Allocation allocation) {
-    final double[] gains = new double[traffic.vms()];
-    for (int vm = 0; vm < gains.length; vm++) {
-      final int host = allocation.hostOf(vm);
-      double best = 0;
-      for (int e = traffic.rowStart(vm); e < traffic.rowStart(vm + 1); e++) {
-        final double pairCost =
-            traffic.bytesPerSecond(e)
-                * weights.pathCost(topology.level(host, allocation.hostOf(traffic.neighbour(e))));
-        best = Math.max(best, pairCost);
-      }
-      gains[vm] = best;
-    }
-    return gains;
   }
 }

@@ -85,8 +85,19 @@ public final class Holder {
     void move(long requestId, Decision decision);
   }
 
-  /** What the visit ended with. */
-  public record Outcome(Decision decision, Result result, String why, byte tokenEntry) {}
+  /**
+   * What the visit ended with.
+   *
+   * @param tokenEntry u's entry for the distributed and load-aware policies where it runs now
+   * @param pairCostEntry u's entry for the global policy where it runs now
+   */
+  public record Outcome(
+      Decision decision, Result result, String why, byte tokenEntry, byte pairCostEntry) {
+    /** The entry the token carries for u under {@code policy}. */
+    public byte entryFor(final score.protocol.TokenPolicy policy) {
+      return TokenEntry.forPolicy(policy, tokenEntry, pairCostEntry);
+    }
+  }
 
   private final MigrationDecider decider;
   private final LocationProbes locations;
@@ -161,7 +172,8 @@ public final class Holder {
               decision,
               result,
               result.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
-              decision.tokenEntry());
+              decision.tokenEntry(),
+              decision.pairCostEntry());
     }
     return Optional.ofNullable(outcome);
   }
@@ -233,12 +245,10 @@ public final class Holder {
                 ? Result.MOVED
                 : migrationStarted ? Result.MIGRATION_FAILED : Result.NOT_STARTED,
             migrationWhy,
-            migrationSucceeded ? decision.tokenEntry() : stayEntry());
+            migrationSucceeded ? decision : stayDecision());
       } else if (Deadlines.reached(nowNanos, holdUntilNanos)) {
         finish(
-            Result.STILL_MIGRATING,
-            "the migration was still running at the hold limit",
-            decision.tokenEntry());
+            Result.STILL_MIGRATING, "the migration was still running at the hold limit", decision);
       }
     }
     return phase;
@@ -267,7 +277,7 @@ public final class Holder {
       return;
     }
     if (settings.dryRun()) {
-      finish(Result.DRY_RUN, "dry run: would move to host " + decision.toHost(), stayEntry());
+      finish(Result.DRY_RUN, "dry run: would move to host " + decision.toHost(), stayDecision());
       return;
     }
     phase = Phase.MIGRATING;
@@ -275,15 +285,16 @@ public final class Holder {
     mover.move(requestId, decision);
   }
 
-  /** u's token entry where it is now (after a failed or skipped move). */
-  private byte stayEntry() {
-    return decider
-        .decide(vm, host, memoryBytes, traffic, book, NO_ROOM, settings.migrationCost())
-        .tokenEntry();
+  /**
+   * The decision to stay, for u's token entries where it is now (after a failed or skipped move).
+   */
+  private Decision stayDecision() {
+    return decider.decide(vm, host, memoryBytes, traffic, book, NO_ROOM, settings.migrationCost());
   }
 
-  private void finish(final Result result, final String why, final byte entry) {
-    outcome = new Outcome(decision, result, why, entry);
+  /** Ends the visit; u's token entries are those of {@code entries} (the move's or staying's). */
+  private void finish(final Result result, final String why, final Decision entries) {
+    outcome = new Outcome(decision, result, why, entries.tokenEntry(), entries.pairCostEntry());
     phase = Phase.DONE;
   }
 

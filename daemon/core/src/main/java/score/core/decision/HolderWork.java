@@ -165,7 +165,7 @@ public final class HolderWork implements TokenWork {
         locations.found(vm.ipv4(), outcome.decision().toHost(), nowNanos);
       }
     }
-    working = withEntry(working, working.position(), outcome.tokenEntry());
+    working = withEntry(working, working.position(), outcome.entryFor(working.policy()));
     return advance();
   }
 
@@ -215,7 +215,7 @@ public final class HolderWork implements TokenWork {
     final int next = working.position() + 1;
     if (next >= working.vmCount()) {
       rotations++;
-      working = TokenRoster.nextRotation(working, null);
+      working = TokenRoster.nextRotation(working);
       routeTo = rotationEntry(working.sequence());
       return finish(working);
     }

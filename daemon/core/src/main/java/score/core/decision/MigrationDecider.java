@@ -99,10 +99,25 @@ public final class MigrationDecider {
       }
     }
     if (chosen != Decision.STAY) {
-      return new Decision(vm, currentHost, chosen, costBefore, chosenGain, probes, entryOn(chosen));
+      return new Decision(
+          vm,
+          currentHost,
+          chosen,
+          costBefore,
+          chosenGain,
+          probes,
+          entryOn(chosen),
+          pairCostEntryOn(chosen));
     }
     return new Decision(
-        vm, currentHost, Decision.STAY, costBefore, 0, probes, entryOn(currentHost));
+        vm,
+        currentHost,
+        Decision.STAY,
+        costBefore,
+        0,
+        probes,
+        entryOn(currentHost),
+        pairCostEntryOn(currentHost));
   }
 
   /**
@@ -210,5 +225,10 @@ public final class MigrationDecider {
   /** The token entry of u on {@code host}: its highest level with traffic, and its load. */
   private byte entryOn(final int host) {
     return TokenEntry.pack(cost.highestLevelFrom(host), cost.load());
+  }
+
+  /** The global policy's entry of u on {@code host}: its highest pairwise cost from there. */
+  private byte pairCostEntryOn(final int host) {
+    return TokenEntry.packPairCost(cost.highestPairCostFrom(host));
   }
 }

@@ -18,6 +18,9 @@ public final class NeighbourhoodCost {
   private final double[] linkWeights;
   private final int levels;
 
+  /** c_1 + … + c_ℓ for each level ℓ (0 for two VMs on one host). */
+  private final double[] pathCost;
+
   private int[] neighbourHosts = new int[0];
   private double[] neighbourRates = new double[0];
   private long[] sortScratch = new long[0];
@@ -43,6 +46,10 @@ public final class NeighbourhoodCost {
     this.topology = topology;
     this.linkWeights = weights.weights();
     this.levels = topology.maxLevel();
+    this.pathCost = new double[levels + 1];
+    for (int level = 1; level <= levels; level++) {
+      pathCost[level] = pathCost[level - 1] + linkWeights[level - 1];
+    }
     this.subtreeIds = new int[levels][0];
     this.subtreeRates = new double[levels][0];
     this.subtreeCounts = new int[levels];
@@ -113,6 +120,22 @@ public final class NeighbourhoodCost {
       }
     }
     subtreeCounts[level] = distinct;
+  }
+
+  /**
+   * u's highest cost with one located neighbour with u on {@code host}: max_z λ(z, u)·(c_1 + … +
+   * c_ℓ(host, host(z))), the pairwise cost the global policy orders by. One pass over the
+   * neighbours.
+   */
+  public double highestPairCostFrom(final int host) {
+    double highest = 0;
+    for (int i = 0; i < neighbourCount; i++) {
+      final int there = neighbourHosts[i];
+      if (there != VmLocator.UNKNOWN) {
+        highest = Math.max(highest, neighbourRates[i] * pathCost[topology.level(host, there)]);
+      }
+    }
+    return highest;
   }
 
   /** Σ λ(z, u) over all neighbours, located or not. */

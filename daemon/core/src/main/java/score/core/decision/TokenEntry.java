@@ -27,6 +27,28 @@ public final class TokenEntry {
     return (byte) (clampedLevel << 5 | bucket);
   }
 
+  /**
+   * The global policy's entry (S-CORE section II: the order by "the highest pairwise communication
+   * cost reduction"): the VM's highest cost with one neighbour, max_z λ(z, u)·(c_1 + … + c_ℓ(z,u)),
+   * which co-locating that pair would save, on a quarter-octave log2 scale: 0 below 1, else {@code
+   * 1 + floor(4·log2(cost))}, at most 255 (from 2^63.5). The holder of u writes it at u's visit,
+   * where u's traffic and its neighbours' hosts are known, and the token carries it to whichever
+   * host orders the next rotation: the same one byte per VM the other policies carry.
+   */
+  public static byte packPairCost(final double pairCost) {
+    if (!(pairCost >= 1)) {
+      return 0;
+    }
+    final double bucket = 1 + Math.floor(4 * (Math.log(pairCost) / Math.log(2)));
+    return (byte) (int) Math.min(255, bucket);
+  }
+
+  /** The entry {@code policy} orders by: the pair cost for global, level and load otherwise. */
+  public static byte forPolicy(
+      final score.protocol.TokenPolicy policy, final byte levelAndLoad, final byte pairCost) {
+    return policy == score.protocol.TokenPolicy.GLOBAL ? pairCost : levelAndLoad;
+  }
+
   public static int level(final byte entry) {
     return (entry & 0xFF) >>> 5;
   }

@@ -13,25 +13,17 @@ public final class TokenOrder {
 
   /**
    * @param vmIds the token's VM ids
-   * @param entries each VM's {@link TokenEntry} byte (read by distributed and load-aware)
-   * @param globalGains for {@link TokenPolicy#GLOBAL} only: each VM's best cost reduction, computed
-   *     centrally; may be null for the other policies
+   * @param entries each VM's entry byte: {@link TokenEntry#pack} for distributed and load-aware,
+   *     {@link TokenEntry#packPairCost} for global; not read by round-robin
    * @return indices into {@code vmIds}, in visiting order
    */
-  public static int[] order(
-      final TokenPolicy policy,
-      final int[] vmIds,
-      final byte[] entries,
-      final double[] globalGains) {
+  public static int[] order(final TokenPolicy policy, final int[] vmIds, final byte[] entries) {
     final int n = vmIds.length;
     if (n > (1 << 23)) {
       throw new IllegalArgumentException("a token holds at most 2^23 VMs here: " + n);
     }
     if (entries.length != n) {
       throw new IllegalArgumentException("entries " + entries.length + " for " + n + " VMs");
-    }
-    if (policy == TokenPolicy.GLOBAL) {
-      return byGain(vmIds, globalGains);
     }
     // One long per VM: priority (8 bits, higher first) | unsigned id (32) | index (23).
     final long[] keys = new long[n];
@@ -40,8 +32,7 @@ public final class TokenOrder {
           switch (policy) {
             case ROUND_ROBIN -> 0;
             case DISTRIBUTED -> TokenEntry.level(entries[i]);
-            case LOAD_AWARE -> entries[i] & 0xFF;
-            case GLOBAL -> throw new AssertionError();
+            case LOAD_AWARE, GLOBAL -> entries[i] & 0xFF;
           };
       keys[i] = (long) (255 - priority) << 55 | (vmIds[i] & 0xFFFF_FFFFL) << 23 | i;
     }
@@ -49,27 +40,6 @@ public final class TokenOrder {
     final int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = (int) (keys[i] & ((1 << 23) - 1));
-    }
-    return order;
-  }
-
-  private static int[] byGain(final int[] vmIds, final double[] gains) {
-    if (gains == null || gains.length != vmIds.length) {
-      throw new IllegalArgumentException("the global policy needs one gain per VM");
-    }
-    final Integer[] boxed = new Integer[vmIds.length];
-    for (int i = 0; i < boxed.length; i++) {
-      boxed[i] = i;
-    }
-    Arrays.sort(
-        boxed,
-        (a, b) -> {
-          final int byGain = Double.compare(gains[b], gains[a]);
-          return byGain != 0 ? byGain : Integer.compareUnsigned(vmIds[a], vmIds[b]);
-        });
-    final int[] order = new int[boxed.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = boxed[i];
     }
     return order;
   }

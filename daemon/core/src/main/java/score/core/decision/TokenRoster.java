@@ -68,11 +68,8 @@ public final class TokenRoster {
         token.policy().carriesLevels() ? Arrays.copyOf(levels, kept) : null);
   }
 
-  /**
-   * The token for a new rotation: its entries in the policy's order (global ordered by {@code
-   * globalGains}, may be null otherwise), the first one's turn.
-   */
-  public static Token nextRotation(final Token token, final double[] globalGains) {
+  /** The token for a new rotation: its entries in the policy's order, the first one's turn. */
+  public static Token nextRotation(final Token token) {
     final int n = token.vmCount();
     final int[] ids = new int[n];
     final byte[] entries = new byte[n];
@@ -80,7 +77,7 @@ public final class TokenRoster {
       ids[i] = token.vmId(i);
       entries[i] = (byte) token.level(i);
     }
-    final int[] order = TokenOrder.order(token.policy(), ids, entries, globalGains);
+    final int[] order = TokenOrder.order(token.policy(), ids, entries);
     final int[] orderedIds = new int[n];
     final byte[] orderedEntries = new byte[n];
     for (int i = 0; i < n; i++) {

@@ -2,6 +2,7 @@ package score.core.decision;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import score.protocol.TokenPolicy;
@@ -20,26 +21,49 @@ class TokenOrderTest {
   @Test
   void roundRobinShouldVisitAscendingIds() {
     assertArrayEquals(
-        new int[] {1, 3, 0, 2}, TokenOrder.order(TokenPolicy.ROUND_ROBIN, IDS, ENTRIES, null));
+        new int[] {1, 3, 0, 2}, TokenOrder.order(TokenPolicy.ROUND_ROBIN, IDS, ENTRIES));
   }
 
   @Test
   void distributedShouldVisitTheHighestLevelFirstThenAscendingIds() {
     assertArrayEquals(
-        new int[] {1, 2, 3, 0}, TokenOrder.order(TokenPolicy.DISTRIBUTED, IDS, ENTRIES, null));
+        new int[] {1, 2, 3, 0}, TokenOrder.order(TokenPolicy.DISTRIBUTED, IDS, ENTRIES));
   }
 
   @Test
   void loadAwareShouldBreakLevelTiesByLoad() {
     assertArrayEquals(
-        new int[] {2, 1, 3, 0}, TokenOrder.order(TokenPolicy.LOAD_AWARE, IDS, ENTRIES, null));
+        new int[] {2, 1, 3, 0}, TokenOrder.order(TokenPolicy.LOAD_AWARE, IDS, ENTRIES));
   }
 
   @Test
-  void globalShouldVisitTheHighestReductionFirst() {
-    assertArrayEquals(
-        new int[] {3, 0, 2, 1},
-        TokenOrder.order(TokenPolicy.GLOBAL, IDS, ENTRIES, new double[] {5, 0, 1, 9}));
+  void globalShouldVisitTheHighestPairCostFirstThenAscendingIds() {
+    final byte[] pairCosts = {
+      TokenEntry.packPairCost(5e3),
+      TokenEntry.packPairCost(0),
+      TokenEntry.packPairCost(1e3),
+      TokenEntry.packPairCost(9e6)
+    };
+    assertArrayEquals(new int[] {3, 0, 2, 1}, TokenOrder.order(TokenPolicy.GLOBAL, IDS, pairCosts));
+  }
+
+  @Test
+  void pairCostEntriesShouldGrowWithTheCostAndSeparateAQuarterOctave() {
+    assertEquals(0, TokenEntry.packPairCost(0));
+    assertEquals(0, TokenEntry.packPairCost(Double.NaN));
+    assertEquals(1, TokenEntry.packPairCost(1));
+    assertEquals(5, TokenEntry.packPairCost(2));
+    assertEquals(
+        (byte) 255, TokenEntry.packPairCost(Double.MAX_VALUE), "the top bucket, never wrapped");
+    int previous = 0;
+    for (double cost = 1; cost < 1e18; cost *= 1.2) {
+      final int bucket = TokenEntry.packPairCost(cost) & 0xFF;
+      assertTrue(bucket >= previous, "monotonic at " + cost);
+      previous = bucket;
+    }
+    assertTrue(
+        (TokenEntry.packPairCost(1.2e6) & 0xFF) > (TokenEntry.packPairCost(1e6) & 0xFF),
+        "a fifth more cost orders first");
   }
 
   @Test

@@ -58,12 +58,12 @@ class TokenRosterTest {
 
   @Test
   void aNewRotationShouldFollowThePolicy() {
-    final Token rotated = TokenRoster.nextRotation(token(3, 1, 2, 3, 4), null);
+    final Token rotated = TokenRoster.nextRotation(token(3, 1, 2, 3, 4));
     assertEquals(List.of(4, 3, 2, 1), ids(rotated), "load-aware: highest entry first");
     assertEquals(0, rotated.position());
     final Token roundRobin =
         TokenRoster.nextRotation(
-            new Token(TokenPolicy.ROUND_ROBIN, 1, 1, 1, 1, new int[] {9, 3, 5}, null), null);
+            new Token(TokenPolicy.ROUND_ROBIN, 1, 1, 1, 1, new int[] {9, 3, 5}, null));
     assertEquals(List.of(3, 5, 9), ids(roundRobin));
   }
 }
