@@ -40,14 +40,15 @@ import score.agent.ovs.OvsFlowPoller;
 import score.agent.probe.PeerProbes;
 import score.agent.ring.RingAgent;
 import score.agent.traffic.FlowTableTraffic;
+import score.agent.traffic.SmoothedTraffic;
 import score.core.decision.CapacityLedger;
 import score.core.decision.Holder;
-import score.core.decision.HolderWork;
 import score.core.decision.LinkWeights;
 import score.core.decision.LocationCache;
 import score.core.decision.MigrationCost;
 import score.core.decision.MigrationDecider;
 import score.core.decision.Topology;
+import score.core.host.HostTokenLoop;
 import score.core.port.Hypervisor;
 import score.core.ring.TokenWork;
 import score.flowtable.FlowTable;
@@ -82,8 +83,8 @@ final class HostParts implements AutoCloseable {
   private final LibvirtHypervisor hypervisor;
   private final PeerProbes probes;
   private final DecidedMigrations migrations;
-  private final HostWork hostWork;
-  private final HolderWork work;
+  private final HostLoopReport report;
+  private final HostTokenLoop loop;
   private final ScheduledExecutorService timers =
       Executors.newScheduledThreadPool(
           2,
@@ -201,9 +202,8 @@ final class HostParts implements AutoCloseable {
             4096);
     topology = topology(config);
     weights = LinkWeights.paperDefaults(topology.maxLevel());
-    final FlowTableTraffic holderTraffic = new FlowTableTraffic(table, HostParts::nowMillis);
-    hostWork = new HostWork(self, hypervisor, holderTraffic, topology, weights, locations, probes);
-    hostWork.useCostTable(table);
+    final FlowTableTraffic decisionTraffic = new FlowTableTraffic(table, HostParts::nowMillis);
+    report = new HostLoopReport(decisionTraffic::consume);
     liveMigration =
         new LiveMigration(
             cluster,
@@ -216,6 +216,7 @@ final class HostParts implements AutoCloseable {
                 Optional.empty(),
                 false));
     drain = new HostDrain(self, cluster, topology, weights, liveMigration, config.migration());
+    final HostTokenLoop[] loopRef = new HostTokenLoop[1];
     migrations =
         register(
             new DecidedMigrations(
@@ -227,57 +228,48 @@ final class HostParts implements AutoCloseable {
                 config.decisions().dirtyRateSamples(),
                 ringThread,
                 end -> {
-                  hostWork.migrationEnded(end);
-                  probes.announce(
-                      end.decision().vm(),
-                      end.succeeded() ? end.decision().toHost() : self,
-                      cluster.hosts().keySet());
+                  report.recordFigures(end);
+                  loopRef[0].migrationEnded(
+                      end.requestId(),
+                      end.decision(),
+                      end.started(),
+                      end.succeeded(),
+                      end.why(),
+                      System.nanoTime());
                 }));
-    probes.onAnnouncements(
-        (vm, host) -> {
-          if (host == score.core.port.ProbeAnswers.NOWHERE) {
-            locations.migrating(vm);
-          } else if (cluster.hosts().containsKey(host)) {
-            locations.found(vm, host, System.nanoTime());
-          }
-        });
-    final Holder holder =
-        new Holder(
+    loop =
+        new HostTokenLoop(
+            self,
+            new HostTokenLoop.Ports(
+                hypervisor,
+                decisionTraffic,
+                new SmoothedTraffic(table, HostParts::nowMillis, 6_000, 10_000),
+                probes,
+                probes,
+                migrations::move,
+                (vm, host) -> probes.announce(vm, host, cluster.hosts().keySet()),
+                report),
             new MigrationDecider(
                 topology,
                 weights,
                 config.decisions().candidateRule().equals("paper")
                     ? MigrationDecider.CandidateRule.PAPER
                     : MigrationDecider.CandidateRule.RACK_AWARE),
-            probes,
-            probes,
-            (requestId, decision) -> {
-              probes.announce(
-                  decision.vm(), score.core.port.ProbeAnswers.NOWHERE, cluster.hosts().keySet());
-              migrations.move(requestId, decision);
-            },
             new Holder.Settings(
                 probeTimeout,
                 probeTimeout,
                 config.decisions().holdLimit().toNanos(),
                 MigrationCost.fraction(config.decisions().migrationCost()),
-                config.dryRun()));
-    work =
-        new HolderWork(
-            self,
-            hypervisor,
-            holderTraffic,
-            holder,
+                config.dryRun()),
             locations,
-            probes,
-            probeTimeout,
-            (WireFormat.DEFAULT_MAX_LENGTH - 64) / 5,
-            cluster.idleRotation().toNanos(),
-            hostWork::visited);
-    work.withMembers(cluster.hosts().keySet());
-    hostWork.attach(holder, work);
-    hostWork.countRunning(migrations::running);
-    hostWork.bindMetrics(registry);
+            new HostTokenLoop.Settings(
+                probeTimeout,
+                (WireFormat.DEFAULT_MAX_LENGTH - 64) / 5,
+                cluster.idleRotation().toNanos(),
+                cluster.hosts().keySet()));
+    loopRef[0] = loop;
+    probes.onAnnouncements((vm, host) -> loop.announced(vm, host, System.nanoTime()));
+    report.bindMetrics(registry, loop, hypervisor, migrations::running);
     bindMetrics(registry);
     poller.start(timers, config.ovs().pollInterval(), Duration.ofSeconds(30));
     final long steerMillis = Math.max(200, config.ovs().pollInterval().toMillis());
@@ -317,7 +309,7 @@ final class HostParts implements AutoCloseable {
 
   /** The token work of this host. */
   TokenWork work() {
-    return work;
+    return loop;
   }
 
   /** Probes for this host's agent (ring thread). */
@@ -329,7 +321,7 @@ final class HostParts implements AutoCloseable {
   void startOnRing(final RingAgent agent) {
     this.ring = agent;
     timers.scheduleWithFixedDelay(
-        () -> agent.runOnRing(() -> hostWork.refreshCost(System.nanoTime(), 256)),
+        () -> agent.runOnRing(() -> loop.refreshCost(System.nanoTime(), 256)),
         1,
         2,
         TimeUnit.SECONDS);
@@ -491,7 +483,8 @@ final class HostParts implements AutoCloseable {
     }
     final java.util.concurrent.CompletableFuture<Map<String, Object>> terms =
         new java.util.concurrent.CompletableFuture<>();
-    ring.runOnRing(() -> terms.complete(eq2Terms(vm, to.get())));
+    ring.runOnRing(
+        () -> terms.complete(planTerms(loop.planTerms(vm.ipv4(), to.get(), System.nanoTime()))));
     final Map<String, Object> answer;
     try {
       answer = new LinkedHashMap<>(terms.get(3, TimeUnit.SECONDS));
@@ -532,61 +525,38 @@ final class HostParts implements AutoCloseable {
     return answer;
   }
 
-  /** Eq. 1 for the VM here and on {@code to}, and eq. 2 with c_m (ring thread). */
-  private Map<String, Object> eq2Terms(final Hypervisor.Vm vm, final int to) {
-    final long now = System.nanoTime();
-    final Set<Integer> local = localAddresses();
+  /** The loop's eq. 1 and eq. 2 terms as {@code score plan --vm} prints them. */
+  private Map<String, Object> planTerms(final HostTokenLoop.PlanTerms terms) {
     final List<Map<String, Object>> neighbours = new ArrayList<>();
-    double costHere = 0;
-    double costThere = 0;
-    for (final PairAggregate pair : table.pairsOf(vm.ipv4(), nowMillis())) {
-      final int z = pair.ipA() == vm.ipv4() ? pair.ipB() : pair.ipA();
-      if (!(pair.bytesPerSecond() > 0)) {
-        continue;
-      }
-      final int host = local.contains(z) ? config.self() : locations.hostOf(z, now);
+    for (final HostTokenLoop.NeighbourTerm term : terms.neighbours()) {
       final Map<String, Object> row = new LinkedHashMap<>();
-      row.put("neighbour", score.flowtable.Ipv4.format(z));
-      row.put("bytesPerSecond", Math.round(pair.bytesPerSecond()));
-      if (host < 0 || host >= topology.hosts()) {
+      row.put("neighbour", score.flowtable.Ipv4.format(term.vm()));
+      row.put("bytesPerSecond", Math.round(term.bytesPerSecond()));
+      if (term.host() < 0) {
         row.put("host", null);
       } else {
-        final ClusterConfig.Hypervisor where = config.cluster().hypervisors().get(host);
-        row.put("host", where == null ? "" + host : where.name());
-        final int levelHere = topology.level(config.self(), host);
-        final int levelThere = topology.level(to, host);
-        row.put("levelHere", levelHere);
-        row.put("levelThere", levelThere);
-        costHere += pair.bytesPerSecond() * weights.pathCost(levelHere);
-        costThere += pair.bytesPerSecond() * weights.pathCost(levelThere);
+        final ClusterConfig.Hypervisor where = config.cluster().hypervisors().get(term.host());
+        row.put("host", where == null ? "" + term.host() : where.name());
+        row.put("levelHere", term.levelHere());
+        row.put("levelThere", term.levelThere());
       }
       neighbours.add(row);
     }
-    final double gain = 2 * (costHere - costThere);
-    final double threshold =
-        score.core.decision.MigrationCost.fraction(config.decisions().migrationCost())
-            .forVm(costHere);
-    final Map<String, Object> terms = new LinkedHashMap<>();
-    terms.put("neighbours", neighbours);
-    terms.put("costHere", costHere);
-    terms.put("costThere", costThere);
-    terms.put("gain", gain);
-    terms.put("migrationCost", threshold);
-    terms.put("eq2Holds", gain > threshold);
-    terms.put(
+    final Map<String, Object> out = new LinkedHashMap<>();
+    out.put("neighbours", neighbours);
+    out.put("costHere", terms.costHere());
+    out.put("costThere", terms.costThere());
+    out.put("gain", terms.gain());
+    out.put("migrationCost", terms.migrationCost());
+    out.put("eq2Holds", terms.eq2Holds());
+    out.put(
         "why",
-        gain > threshold
-            ? "2·Σλ(cost now − cost there) = "
-                + Math.round(gain)
-                + " > c_m = "
-                + Math.round(threshold)
-                + ": the move pays if the host has room"
-            : "2·Σλ(cost now − cost there) = "
-                + Math.round(gain)
-                + " ≤ c_m = "
-                + Math.round(threshold)
-                + ": the VM stays");
-    return terms;
+        "2·Σλ(cost now − cost there) = "
+            + Math.round(terms.gain())
+            + (terms.eq2Holds() ? " > c_m = " : " ≤ c_m = ")
+            + Math.round(terms.migrationCost())
+            + (terms.eq2Holds() ? ": the move pays if the host has room" : ": the VM stays"));
+    return out;
   }
 
   private Map<String, Object> pauseState() {

@@ -1,0 +1,591 @@
+package score.core.host;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import score.core.decision.Decision;
+import score.core.decision.Holder;
+import score.core.decision.LocationCache;
+import score.core.decision.MigrationCost;
+import score.core.decision.MigrationDecider;
+import score.core.decision.NeighbourTraffic;
+import score.core.decision.NeighbourhoodCost;
+import score.core.decision.TokenRoster;
+import score.core.decision.Topology;
+import score.core.decision.VmLocator;
+import score.core.port.CapacityProbes;
+import score.core.port.Deadlines;
+import score.core.port.Hypervisor;
+import score.core.port.LocationProbes;
+import score.core.port.ProbeAnswers;
+import score.core.port.TrafficView;
+import score.core.ring.TokenWork;
+import score.protocol.Token;
+
+/**
+ * The host's token loop (S-CORE sections III-C to III-F): everything a host does with the token and
+ * for its own VMs, driven through ports only, so the agent and the simulator run this same code.
+ *
+ * <ul>
+ *   <li>Token upkeep: the token's VM list kept true ({@link TokenRoster}).
+ *   <li>The holder's visit of its own VM whose turn it is ({@link Holder}: probe, eq. 2, move),
+ *       under a confirmed lease only; the VM's new entry written into the token.
+ *   <li>Routing: the token goes to the host of the next VM, from the {@link LocationCache} or a
+ *       location probe; a VM no probe finds is skipped; a new rotation in the policy's order.
+ *   <li>Announcements: a move that starts is announced as "migrating" and its end with where the VM
+ *       runs, so every host's cached location is dropped or corrected.
+ *   <li>Eq. 1 over the local VMs for the metric ({@link #refreshCost}) and eq. 1/eq. 2's terms for
+ *       one VM ({@link #planTerms}), both through {@link NeighbourhoodCost}, the decision's own
+ *       implementation, so the figure an operator reads is the one the holder decides on.
+ * </ul>
+ *
+ * One owner: the ring's thread calls every method but the counters' readers ({@link #counts},
+ * {@link #localCost}); none blocks.
+ */
+public final class HostTokenLoop implements TokenWork {
+  /** Sends "VM {@code vm} runs on {@code host}" ({@link ProbeAnswers#NOWHERE}: migrating). */
+  @FunctionalInterface
+  public interface Announcer {
+    void announce(int vm, int host);
+  }
+
+  /** What the loop reports to its adapter (logs, metrics, the flow table's upkeep). */
+  public interface Listener {
+    /**
+     * A visit ended: its outcome. The VM's traffic history up to now has been used (the agent's
+     * flow table may drop it).
+     */
+    void visited(Holder.Outcome outcome);
+
+    /** A move this host decided ended (or never started). */
+    default void migrationEnded(final Decision decision, final boolean started, final boolean ok) {}
+  }
+
+  /**
+   * The host's ports.
+   *
+   * @param hypervisor the VMs running here (a snapshot, never blocking)
+   * @param decisionTraffic λ(z, u) since u's last decision, read at u's visit
+   * @param currentTraffic λ(z, u) now, for eq. 1's metric and plans
+   * @param locations where other hosts' VMs run, asked by probe
+   * @param capacities what room other hosts have, asked by probe
+   * @param mover carries out a decided move (libvirt in the agent, the model in the simulator) and
+   *     reports its end through {@link #migrationEnded}
+   */
+  public record Ports(
+      Hypervisor hypervisor,
+      TrafficView decisionTraffic,
+      TrafficView currentTraffic,
+      LocationProbes locations,
+      CapacityProbes capacities,
+      Holder.Mover mover,
+      Announcer announcer,
+      Listener listener) {}
+
+  /**
+   * @param locateTimeoutNanos how long a routing probe is waited for before the VM is skipped
+   * @param maxVms the most entries the token may carry
+   * @param rotationPaceNanos least time a rotation of the VM list takes: each visit keeps the token
+   *     at least this over the number of VMs, so every VM's traffic is measured over a window of
+   *     about this length (S-CORE's rounds) instead of the few milliseconds a decision takes
+   * @param members the ring's members, so that new rotations enter at varying hosts; empty: ring
+   *     order from here
+   */
+  public record Settings(
+      long locateTimeoutNanos, int maxVms, long rotationPaceNanos, Set<Integer> members) {
+    public Settings {
+      if (locateTimeoutNanos <= 0 || maxVms < 0 || rotationPaceNanos < 0) {
+        throw new IllegalArgumentException(
+            "the loop's timeout must be positive, its bound and pace not negative");
+      }
+      members = Set.copyOf(members);
+    }
+  }
+
+  /** How many of each thing the loop did, for the metrics. */
+  public record Counts(
+      long holds,
+      long rotations,
+      long[] decisionsByResult,
+      long migrationsSucceeded,
+      long migrationsFailed,
+      long movesNotStarted) {
+    public long decisions(final Holder.Result result) {
+      return decisionsByResult[result.ordinal()];
+    }
+  }
+
+  /** One neighbour's row of {@link PlanTerms}; {@code host} -1 while unknown. */
+  public record NeighbourTerm(
+      int vm, double bytesPerSecond, int host, int levelHere, int levelThere) {}
+
+  /**
+   * Eq. 1 for u here and on another host, and eq. 2's two sides: {@code gain} = 2 Σ λ(z, u)(cost
+   * here − cost there), {@code migrationCost} = c_m.
+   */
+  public record PlanTerms(
+      List<NeighbourTerm> neighbours,
+      double costHere,
+      double costThere,
+      double gain,
+      double migrationCost) {
+    public boolean eq2Holds() {
+      return gain > migrationCost;
+    }
+  }
+
+  private final int self;
+  private final Ports ports;
+  private final Holder holder;
+  private final LocationCache locations;
+  private final Settings settings;
+  private final int[] members;
+  private final NeighbourhoodCost cost;
+  private final Topology topology;
+  private final MigrationCost migrationCost;
+
+  private Set<Integer> localAtLastHold = Set.of();
+  private final Set<Integer> movedAway = new HashSet<>();
+  private Token working;
+  private long visit;
+  private boolean visiting;
+  private int routeTo = -1;
+  private long routeAsked;
+  private long routeDeadlineNanos;
+  private int routingVm;
+  private long probeIds;
+  private long costProbeIds = 1L << 62;
+  private long visitStartedNanos;
+  private Hypervisor.Vm visitingVm;
+
+  private final AtomicLong holds = new AtomicLong();
+  private final AtomicLong rotations = new AtomicLong();
+  private final AtomicLongArray decisions = new AtomicLongArray(Holder.Result.values().length);
+  private final AtomicLong migrationsSucceeded = new AtomicLong();
+  private final AtomicLong migrationsFailed = new AtomicLong();
+  private final AtomicLong movesNotStarted = new AtomicLong();
+  private volatile double localCost;
+  private volatile int unlocatedNeighbours;
+
+  /**
+   * @param decider eq. 2 with the candidate rule
+   * @param holderSettings the holder's timeouts, c_m and dry run
+   */
+  public HostTokenLoop(
+      final int self,
+      final Ports ports,
+      final MigrationDecider decider,
+      final Holder.Settings holderSettings,
+      final LocationCache locations,
+      final Settings settings) {
+    this.self = self;
+    this.ports = ports;
+    this.holder =
+        new Holder(decider, ports.locations(), ports.capacities(), this::startMove, holderSettings);
+    this.topology = decider.topology();
+    this.cost = new NeighbourhoodCost(topology, decider.weights());
+    this.migrationCost = holderSettings.migrationCost();
+    this.locations = locations;
+    this.settings = settings;
+    this.members = settings.members().stream().mapToInt(Integer::intValue).sorted().toArray();
+  }
+
+  // ------------------------------------------------------------------ the token
+
+  @Override
+  public Token hold(
+      final Token token, final boolean mayAct, final long leaseUntilNanos, final long nowNanos) {
+    final Map<Integer, Hypervisor.Vm> local = localVms();
+    if (working == null
+        || working.epoch() != token.epoch()
+        || working.sequence() != token.sequence()) {
+      // A fresh hold: upkeep of the VM list, then work on it.
+      holds.incrementAndGet();
+      working =
+          TokenRoster.refresh(token, local.keySet(), localAtLastHold, movedAway, settings.maxVms());
+      localAtLastHold = Set.copyOf(local.keySet());
+      movedAway.clear();
+      visiting = false;
+      routingVm = 0;
+      routeTo = -1;
+    }
+    if (working.vmCount() == 0) {
+      routeTo = -1;
+      return finish(working);
+    }
+    if (visiting) {
+      // The visit goes on even when its VM has left (its migration ended before the visit did).
+      return visit(visitingVm, mayAct, nowNanos);
+    }
+    final int vm = working.vmId(working.position());
+    final Hypervisor.Vm here = local.get(vm);
+    if (here != null) {
+      return visit(here, mayAct, nowNanos);
+    }
+    return route(vm, nowNanos);
+  }
+
+  private Token visit(final Hypervisor.Vm vm, final boolean mayAct, final long nowNanos) {
+    if (!visiting) {
+      if (!mayAct) {
+        return null; // a visit may end in a migration: only under a confirmed lease
+      }
+      visiting = true;
+      visitingVm = vm;
+      visitStartedNanos = nowNanos;
+      holder.begin(
+          ++visit,
+          vm.ipv4(),
+          self,
+          vm.memoryBytes(),
+          ports.decisionTraffic().neighboursOf(vm.ipv4()),
+          nowNanos);
+    } else {
+      holder.step(nowNanos);
+    }
+    if (holder.phase() != Holder.Phase.DONE) {
+      return null;
+    }
+    if (Deadlines.before(
+        nowNanos,
+        visitStartedNanos + settings.rotationPaceNanos() / Math.max(1, working.vmCount()))) {
+      return null;
+    }
+    visiting = false;
+    final Holder.Outcome outcome = holder.outcome().orElseThrow();
+    decisions.incrementAndGet(outcome.result().ordinal());
+    ports.listener().visited(outcome);
+    if (outcome.result() == Holder.Result.MOVED
+        || outcome.result() == Holder.Result.STILL_MIGRATING) {
+      movedAway.add(vm.ipv4());
+      locations.migrating(vm.ipv4());
+      if (outcome.result() == Holder.Result.MOVED) {
+        // Where it went is known here: the token follows it without a probe.
+        locations.found(vm.ipv4(), outcome.decision().toHost(), nowNanos);
+      }
+    }
+    working = withEntry(working, working.position(), outcome.entryFor(working.policy()));
+    return advance();
+  }
+
+  /**
+   * A decided move: announced as "migrating" first, so every host drops its cached location before
+   * the VM can be found elsewhere, then handed to the mover.
+   */
+  private void startMove(final long requestId, final Decision decision) {
+    ports.announcer().announce(decision.vm(), ProbeAnswers.NOWHERE);
+    ports.mover().move(requestId, decision);
+  }
+
+  /** The token goes to the host of the VM at its position, once known. */
+  private Token route(final int vm, final long nowNanos) {
+    final int cached = locations.hostOf(vm, nowNanos);
+    if (cached != VmLocator.UNKNOWN && cached != self) {
+      routeTo = cached;
+      return working;
+    }
+    if (routingVm != vm) {
+      routingVm = vm;
+      routeAsked = ++probeIds;
+      routeDeadlineNanos = nowNanos + settings.locateTimeoutNanos();
+      ports.locations().locate(routeAsked, vm, cacheAnswers(nowNanos));
+      final int answered = locations.hostOf(vm, nowNanos);
+      if (answered != VmLocator.UNKNOWN && answered != self) {
+        routeTo = answered;
+        return working;
+      }
+      return null;
+    }
+    if (Deadlines.reached(nowNanos, routeDeadlineNanos)) {
+      // Nobody answers for it: skip it this rotation (its host adds it again if it runs).
+      routingVm = 0;
+      return advance();
+    }
+    return null;
+  }
+
+  /** Answers land in the location cache (routing and the cost metric read it). */
+  private ProbeAnswers cacheAnswers(final long nowNanos) {
+    return new ProbeAnswers() {
+      @Override
+      public void located(final long requestId, final int vmId, final int hostId) {
+        if (hostId != NOWHERE) {
+          locations.found(vmId, hostId, nowNanos);
+        }
+      }
+
+      @Override
+      public void capacity(
+          final long requestId, final int hostId, final int slots, final long memory) {}
+    };
+  }
+
+  /** The next VM's turn; at the end of the list a new rotation in the policy's order. */
+  private Token advance() {
+    final int next = working.position() + 1;
+    if (next >= working.vmCount()) {
+      rotations.incrementAndGet();
+      working = TokenRoster.nextRotation(working);
+      routeTo = rotationEntry(working.sequence());
+      return finish(working);
+    }
+    working = withPosition(working, next);
+    return null; // the next VM at the next tick: visited here, or routed to its host
+  }
+
+  /**
+   * Where a new rotation enters the ring: a host that runs no VM the token lists sees the token
+   * only between rotations, so that host must vary. Without a member list ring order from here;
+   * with one, the member the token's handover count selects, so over a few rotations every host
+   * gets it and adds its new VMs.
+   */
+  private int rotationEntry(final long sequence) {
+    if (members.length < 2) {
+      return -1;
+    }
+    int index = (int) Long.remainderUnsigned(sequence, members.length);
+    if (members[index] == self) {
+      index = (index + 1) % members.length;
+    }
+    return members[index];
+  }
+
+  private Token finish(final Token token) {
+    working = null;
+    return token;
+  }
+
+  @Override
+  public int nextHost(final Token passed) {
+    return routeTo;
+  }
+
+  /**
+   * While a visit waits for answers or a migration, or a routing probe for its answer, nothing is
+   * due before that deadline unless a message arrives (which ticks the ring at once); a finished
+   * visit waits for the rotation's pace.
+   */
+  @Override
+  public long nanosUntilDue(final long nowNanos) {
+    if (working == null) {
+      return 0;
+    }
+    if (visiting) {
+      if (holder.phase() == Holder.Phase.DONE) {
+        final long paceNanos = settings.rotationPaceNanos() / Math.max(1, working.vmCount());
+        return Math.max(0, visitStartedNanos + paceNanos - nowNanos);
+      }
+      return holder.nanosUntilDue(nowNanos, 0);
+    }
+    if (routingVm != 0) {
+      return Math.max(0, routeDeadlineNanos - nowNanos);
+    }
+    return 0;
+  }
+
+  // ------------------------------------------------------------------ a move's end
+
+  /**
+   * The move of visit {@code requestId} ended: announced to every host (where the VM runs now), the
+   * location cache corrected, the holder told.
+   *
+   * @param started false when it was refused before it began (paused, enough leaving, VM gone)
+   */
+  public void migrationEnded(
+      final long requestId,
+      final Decision decision,
+      final boolean started,
+      final boolean succeeded,
+      final String why,
+      final long nowNanos) {
+    (succeeded ? migrationsSucceeded : started ? migrationsFailed : movesNotStarted)
+        .incrementAndGet();
+    final int where = succeeded ? decision.toHost() : self;
+    ports.announcer().announce(decision.vm(), where);
+    if (succeeded) {
+      locations.found(decision.vm(), decision.toHost(), nowNanos);
+    }
+    if (started) {
+      holder.migrationEnded(requestId, succeeded, why);
+    } else {
+      holder.migrationNotStarted(requestId, why);
+    }
+    ports.listener().migrationEnded(decision, started, succeeded);
+  }
+
+  /** Another host announced where {@code vm} runs ({@link ProbeAnswers#NOWHERE}: migrating). */
+  public void announced(final int vm, final int host, final long nowNanos) {
+    if (host == ProbeAnswers.NOWHERE) {
+      locations.migrating(vm);
+    } else if (host >= 0 && host < topology.hosts()) {
+      locations.found(vm, host, nowNanos);
+    }
+  }
+
+  // ------------------------------------------------------------------ eq. 1 and eq. 2
+
+  /**
+   * Recomputes eq. 1 over the local VMs (each pair's half counted by the host of each end, so the
+   * hosts' values add up to the data centre's cost) from the current traffic and the neighbours'
+   * known hosts, and asks where the unknown ones run (answers land in the location cache for the
+   * next time); at most {@code maxProbes} probes per call.
+   */
+  public void refreshCost(final long nowNanos, final int maxProbes) {
+    final Set<Integer> local = localVms().keySet();
+    final CountingLocator locator = new CountingLocator(local, nowNanos);
+    double total = 0;
+    for (final int vm : local) {
+      locator.probesLeft = maxProbes - locator.asked;
+      cost.load(ports.currentTraffic().neighboursOf(vm), locator);
+      total += 0.5 * cost.costOn(self);
+    }
+    localCost = total;
+    unlocatedNeighbours = locator.unknown;
+  }
+
+  /**
+   * Eq. 1 for VM {@code vmIp} here and on host {@code to}, and eq. 2 with c_m, from the current
+   * traffic and the neighbours' known hosts: what {@code score plan --vm} shows.
+   */
+  public PlanTerms planTerms(final int vmIp, final int to, final long nowNanos) {
+    final Set<Integer> local = localVms().keySet();
+    final CountingLocator locator = new CountingLocator(local, nowNanos);
+    locator.probesLeft = 0;
+    final NeighbourTraffic traffic = ports.currentTraffic().neighboursOf(vmIp);
+    final List<NeighbourTerm> rows = new ArrayList<>();
+    for (int i = 0; i < traffic.count(); i++) {
+      final int host = locator.hostOf(traffic.vm(i));
+      final boolean known = host != VmLocator.UNKNOWN;
+      rows.add(
+          new NeighbourTerm(
+              traffic.vm(i),
+              traffic.bytesPerSecond(i),
+              host,
+              known ? topology.level(self, host) : -1,
+              known && to >= 0 && to < topology.hosts() ? topology.level(to, host) : -1));
+    }
+    cost.load(traffic, locator);
+    final double here = cost.costOn(self);
+    final double there = to >= 0 && to < topology.hosts() ? cost.costOn(to) : here;
+    return new PlanTerms(
+        List.copyOf(rows), here, there, 2 * (here - there), migrationCost.forVm(here));
+  }
+
+  /** Local VMs at this host; the others from the cache, unknown ones asked (bounded), counted. */
+  private final class CountingLocator implements VmLocator {
+    private final Set<Integer> local;
+    private final long nowNanos;
+    int unknown;
+    int asked;
+    int probesLeft;
+
+    CountingLocator(final Set<Integer> local, final long nowNanos) {
+      this.local = local;
+      this.nowNanos = nowNanos;
+    }
+
+    @Override
+    public int hostOf(final int vm) {
+      if (local.contains(vm)) {
+        return self;
+      }
+      final int host = locations.hostOf(vm, nowNanos);
+      if (host == UNKNOWN || host < 0 || host >= topology.hosts()) {
+        unknown++;
+        if (probesLeft > 0) {
+          probesLeft--;
+          asked++;
+          ports.locations().locate(costProbeIds++, vm, cacheAnswers(nowNanos));
+        }
+        return UNKNOWN;
+      }
+      return host;
+    }
+  }
+
+  // ------------------------------------------------------------------ what it did
+
+  /** What the loop did so far (any thread). */
+  public Counts counts() {
+    final long[] byResult = new long[decisions.length()];
+    for (int i = 0; i < byResult.length; i++) {
+      byResult[i] = decisions.get(i);
+    }
+    return new Counts(
+        holds.get(),
+        rotations.get(),
+        byResult,
+        migrationsSucceeded.get(),
+        migrationsFailed.get(),
+        movesNotStarted.get());
+  }
+
+  /** Eq. 1 over the local VMs at the last {@link #refreshCost} (any thread). */
+  public double localCost() {
+    return localCost;
+  }
+
+  /** Neighbours of local VMs not located at the last {@link #refreshCost} (any thread). */
+  public int unlocatedNeighbours() {
+    return unlocatedNeighbours;
+  }
+
+  /** Rotations of the token's VM list this host completed (it visited or skipped the last VM). */
+  public long rotations() {
+    return rotations.get();
+  }
+
+  /** Tokens this host received and worked on (token hops to here). */
+  public long holds() {
+    return holds.get();
+  }
+
+  private Map<Integer, Hypervisor.Vm> localVms() {
+    final Map<Integer, Hypervisor.Vm> byIp = new HashMap<>();
+    for (final Hypervisor.Vm vm : ports.hypervisor().vms()) {
+      if (vm.ipv4() != 0) {
+        byIp.put(vm.ipv4(), vm);
+      }
+    }
+    return byIp;
+  }
+
+  private static Token withEntry(final Token token, final int index, final byte entry) {
+    if (!token.policy().carriesLevels()) {
+      return token;
+    }
+    final int[] ids = new int[token.vmCount()];
+    final byte[] levels = new byte[token.vmCount()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = token.vmId(i);
+      levels[i] = (byte) token.level(i);
+    }
+    levels[index] = entry;
+    return new Token(
+        token.policy(),
+        token.epoch(),
+        token.sequence(),
+        token.position(),
+        token.creator(),
+        ids,
+        levels);
+  }
+
+  private static Token withPosition(final Token token, final int position) {
+    final int[] ids = new int[token.vmCount()];
+    final byte[] levels = token.policy().carriesLevels() ? new byte[ids.length] : null;
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = token.vmId(i);
+      if (levels != null) {
+        levels[i] = (byte) token.level(i);
+      }
+    }
+    return new Token(
+        token.policy(), token.epoch(), token.sequence(), position, token.creator(), ids, levels);
+  }
+}
