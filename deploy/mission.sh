@@ -162,7 +162,12 @@ query() {
     --data-urlencode "query=$1" 2>/dev/null | jq -r '.data.result[0].value[1] // "nan"' 2>/dev/null \
     || echo nan
 }
-value() { local v; v=$(query "$1"); [[ $v == nan ]] && echo 0 || echo "$v"; }
+# A query with no series yet reads 0; a series that reads NaN is a broken gauge: stop and say so.
+value() {
+  local v; v=$(query "$1")
+  [[ $v == NaN ]] && die "Prometheus reads NaN for $1: an agent exports a broken gauge"
+  [[ $v == nan ]] && echo 0 || echo "$v"
+}
 
 # The cost before: all agents scraped, every neighbour located, steady for three scrapes.
 echo "mission: $vms guests on $hosts hosts, each chatty pair split across the pods; measuring the cost before"
@@ -234,8 +239,12 @@ while (( SECONDS - t0 < timeout )); do
   fi
 done
 # The metric names and help texts as Prometheus's own linter sees them, on a real agent.
-lint=$(deploy/testbed.sh exec 1 curl -sf http://10.210.0.1:9410/metrics | promtool check metrics 2>&1) \
+scraped=$(deploy/testbed.sh exec 1 curl -sf http://10.210.0.1:9410/metrics || true)
+lint=$(promtool check metrics <<< "$scraped" 2>&1) \
   && metrics_lint=ok || metrics_lint=$(head -n 3 <<< "$lint" | tr '\n' ' ')
+# promtool accepts NaN; an agent's gauge that reads NaN has lost what it reads.
+nan_series=$(grep -E '^score_[^ ]* NaN$' <<< "$scraped" | head -n 3 | tr '\n' ' ' || true)
+[[ -z $nan_series ]] || metrics_lint="NaN: $nan_series"
 decisions=$(deploy/testbed.sh exec 1 curl -sf --get "http://10.210.0.1:9090/api/v1/query" \
   --data-urlencode 'query=sum by (outcome) (score_decisions_total)' \
   | jq -c '[.data.result[] | {(.metric.outcome): (.value[1] | tonumber)}] | add // {}')

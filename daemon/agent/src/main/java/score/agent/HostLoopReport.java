@@ -23,6 +23,10 @@ final class HostLoopReport implements HostTokenLoop.Listener {
   private static final System.Logger LOG = System.getLogger(HostLoopReport.class.getName());
 
   private final IntConsumer consumeHistory;
+
+  /** Held here: Micrometer keeps only a weak reference to a gauge's object. */
+  private IntSupplier migrationsRunning;
+
   private DistributionSummary plannedSeconds;
   private DistributionSummary measuredSeconds;
   private DistributionSummary dataBytes;
@@ -112,7 +116,8 @@ final class HostLoopReport implements HostTokenLoop.Listener {
         .description(
             "Moves decided here that never started (paused, too many running, the VM gone)")
         .register(registry);
-    Gauge.builder("score_migrations_running", migrationsRunning, IntSupplier::getAsInt)
+    this.migrationsRunning = migrationsRunning;
+    Gauge.builder("score_migrations_running", this, r -> r.migrationsRunning.getAsInt())
         .description("Live migrations leaving this host now")
         .register(registry);
     plannedSeconds =

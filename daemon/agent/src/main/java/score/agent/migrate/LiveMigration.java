@@ -12,14 +12,11 @@ import score.agent.libvirt.LibvirtCalls;
 import score.agent.libvirt.LibvirtInventory;
 import score.agent.libvirt.LibvirtMigrator;
 import score.agent.libvirt.NativeDomain;
-import score.core.plan.BitRate;
-import score.core.plan.ByteSize;
 import score.core.plan.DirtyRate;
 import score.core.plan.DirtyRateSamples;
+import score.core.plan.MigrationBroker;
 import score.core.plan.MigrationGoal;
 import score.core.plan.MigrationPlan;
-import score.core.plan.MigrationPlanner;
-import score.core.plan.PostCopySwitch;
 
 /**
  * One operator-ordered live migration, end to end: find the VM among the cluster's hosts, measure
@@ -30,14 +27,8 @@ import score.core.plan.PostCopySwitch;
  * migrate} is a thin shell around this.
  */
 public final class LiveMigration {
-  /** libvirt's migration bandwidth unit. */
-  public static final long LIBVIRT_BANDWIDTH_STEP = 1L << 20;
-
   /** Where the VM runs now and what it is. */
   public record Located(int hostId, ClusterConfig.Hypervisor host, long memoryBytes) {}
-
-  /** A bandwidth the supervisor set while the migration ran (re-planned at a new round). */
-  public record BandwidthChange(double atSeconds, long iteration, BitRate bandwidth) {}
 
   /** The plan, and once it ran, what happened. */
   public record Report(
@@ -48,7 +39,7 @@ public final class LiveMigration {
       long memoryBytes,
       MigrationPlan plan,
       Optional<LibvirtMigrator.Outcome> outcome,
-      List<BandwidthChange> bandwidthChanges,
+      List<MigrationBroker.BandwidthChange> bandwidthChanges,
       List<String> runningOn) {}
 
   /** Tuning of one run. */
@@ -143,8 +134,7 @@ public final class LiveMigration {
   /** The plan (may throw {@link score.core.plan.InfeasiblePlanException}). */
   public static MigrationPlan plan(
       final MigrationGoal goal, final long memoryBytes, final DirtyRate dirtyRate) {
-    return MigrationPlanner.plan(
-        goal, ByteSize.ofBytes(memoryBytes), dirtyRate, LIBVIRT_BANDWIDTH_STEP);
+    return MigrationBroker.plan(goal, memoryBytes, dirtyRate);
   }
 
   /** Runs the plan and reports what happened, with where the VM runs afterwards. */
@@ -176,56 +166,27 @@ public final class LiveMigration {
       final LibvirtMigrator.ProgressListener progress,
       final boolean postCopyAtOnce)
       throws HypervisorException {
-    if (postCopyAtOnce && !goal.postCopyAllowed()) {
-      throw new IllegalArgumentException("post-copy at once needs a goal that allows post-copy");
-    }
     final double predicted = plan.estimate().timeSeconds();
-    final double deadlineSeconds =
-        goal.deadline().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY);
     final Duration giveUpAfter =
         settings
             .completionTimeout()
             .orElse(Duration.ofMillis((long) (1000 * Math.max(2 * predicted, predicted + 60))));
-    final List<BandwidthChange> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final long[] lastIteration = {0};
-    final BitRate[] current = {plan.appliedBandwidth()};
+    final MigrationBroker broker = MigrationBroker.forPlan(goal, plan, postCopyAtOnce);
     final LibvirtMigrator.ProgressListener steering =
         (now, handle) -> {
           progress.progress(now, handle);
-          final double elapsed = now.elapsedMillis() / 1e3;
-          if (now.iteration() > lastIteration[0]
-              && now.iteration() >= 2
-              && now.dirtyPagesPerSecond() > 0
-              && !handle.inPostCopy()) {
-            // A new round: the hypervisor now knows the real dirty rate; re-plan the rest.
-            lastIteration[0] = now.iteration();
-            final Optional<BitRate> better =
-                MigrationPlanner.replan(
-                    goal,
-                    elapsed,
-                    ByteSize.ofBytes(now.dataRemainingBytes()),
-                    DirtyRate.ofPagesPerSecond(now.dirtyPagesPerSecond()),
-                    LIBVIRT_BANDWIDTH_STEP);
-            // Raise only: lowering it near the end slows the last rounds more than the model
-            // says (QEMU converges on its measured bandwidth, which small rounds never reach).
-            if (better.isPresent() && better.get().compareTo(current[0]) > 0) {
-              handle.setBandwidth(better.get().bitsPerSecond() / 8);
-              current[0] = better.get();
-              changes.add(new BandwidthChange(elapsed, now.iteration(), better.get()));
-            }
+          final MigrationBroker.Steer steer =
+              broker.onProgress(
+                  new MigrationBroker.Progress(
+                      now.elapsedMillis() / 1e3,
+                      now.iteration(),
+                      now.dataRemainingBytes(),
+                      now.dirtyPagesPerSecond(),
+                      handle.inPostCopy()));
+          if (steer.raiseTo().isPresent()) {
+            handle.setBandwidth(steer.raiseTo().get().bitsPerSecond() / 8);
           }
-          if (postCopyAtOnce && !handle.inPostCopy() && now.iteration() >= 1) {
-            handle.startPostCopy();
-          } else if (goal.postCopyAllowed()
-              && !handle.inPostCopy()
-              && PostCopySwitch.due(
-                  plan,
-                  now.iteration(),
-                  elapsed,
-                  now.dataRemainingBytes(),
-                  current[0].bitsPerSecond() / 8.0,
-                  now.dirtyPagesPerSecond() * (double) DirtyRate.PAGE_BYTES,
-                  deadlineSeconds)) {
+          if (steer.startPostCopy()) {
             handle.startPostCopy();
           }
         };
@@ -254,7 +215,7 @@ public final class LiveMigration {
         from.memoryBytes(),
         plan,
         Optional.of(outcome),
-        List.copyOf(changes),
+        broker.changes(),
         runningOn(vm, List.of(from.host(), to)));
   }
 
