@@ -1,6 +1,5 @@
 package score.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -11,6 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import score.agent.config.ClusterConfig;
 import score.agent.config.ConfigException;
+import score.agent.control.ControlAnswer;
+import score.agent.control.ControlDispatcher;
+import score.agent.control.ControlRequest;
 import score.agent.control.ControlServer;
 import score.agent.metrics.AgentMetrics;
 import score.agent.net.ConnectionCounters;
@@ -18,7 +20,6 @@ import score.agent.net.TransportLimits;
 import score.agent.ring.RingAgent;
 import score.core.ring.PassOnWork;
 import score.core.ring.RingEvents;
-import score.core.ring.RingNode;
 import score.protocol.ClusterKey;
 import score.protocol.RejectionCounters;
 import score.protocol.Token;
@@ -46,7 +47,6 @@ public final class Agent implements AutoCloseable {
   private final ControlServer control;
   private final AgentMetrics metrics;
   private final HostParts hostParts;
-  private final HostParts[] hostRef = new HostParts[1];
   private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
       new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
           io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
@@ -85,10 +85,15 @@ public final class Agent implements AutoCloseable {
     final ConnectionCounters refusals = new ConnectionCounters();
     try {
       final RingAgent[] ringRef = new RingAgent[1];
+      final ControlDispatcher commands = new ControlDispatcher();
       control =
           register(
               new ControlServer(
-                  options.controlSocket(), request -> answer(ringRef[0], hostRef[0], request)));
+                  options.controlSocket(),
+                  request ->
+                      ringRef[0] == null
+                          ? new ControlAnswer.Refused("the agent is still starting")
+                          : commands.apply(request)));
       final score.core.ring.TokenWork work;
       if (loaded.agent().isPresent()) {
         hostParts =
@@ -98,7 +103,6 @@ public final class Agent implements AutoCloseable {
                     listen.getPort(),
                     registry,
                     task -> ringRef[0].runOnRing(task)));
-        hostRef[0] = hostParts;
         work = hostParts.work();
       } else {
         hostParts = null;
@@ -128,6 +132,10 @@ public final class Agent implements AutoCloseable {
                           policy.carriesLevels() ? new byte[0] : null)));
       ringRef[0] = ring;
       ring.bindMetrics(registry);
+      registerRingCommands(commands, ring);
+      if (hostParts != null) {
+        hostParts.registerCommands(commands);
+      }
       if (hostParts != null) {
         ring.onOtherMessages(hostParts::handle);
       }
@@ -245,35 +253,22 @@ public final class Agent implements AutoCloseable {
     };
   }
 
-  private static Object answer(
-      final RingAgent agent, final HostParts host, final JsonNode request) {
-    if (agent == null) {
-      return Map.of("error", "the agent is still starting");
-    }
-    final String command = request.path("command").asText("");
-    if (host != null) {
-      final java.util.Optional<Object> answered = host.answer(command, request);
-      if (answered.isPresent()) {
-        return answered.get();
-      }
-    }
-    switch (command) {
-      case "status":
-        return agent.status();
-      case "inject":
-        final String name = request.path("policy").asText("");
-        final TokenPolicy policy;
-        try {
-          policy = TokenPolicy.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (final IllegalArgumentException e) {
-          return Map.of("error", "unknown policy '" + name + "'");
-        }
-        final RingNode.InjectResult result =
-            agent.inject(policy, request.path("force").asBoolean(false));
-        return result;
-      default:
-        return Map.of("error", "unknown command '" + command + "'");
-    }
+  /** {@code score status} and {@code score token inject}, answered by the ring. */
+  private static void registerRingCommands(final ControlDispatcher commands, final RingAgent ring) {
+    commands
+        .on(ControlRequest.Status.class, request -> ring.status())
+        .on(
+            ControlRequest.Inject.class,
+            request -> {
+              final String name = String.valueOf(request.policy());
+              final TokenPolicy policy;
+              try {
+                policy = TokenPolicy.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+              } catch (final IllegalArgumentException e) {
+                return new ControlAnswer.Refused("unknown policy '" + name + "'");
+              }
+              return ring.inject(policy, request.force());
+            });
   }
 
   /** Stops what was started, in the reverse order. */
