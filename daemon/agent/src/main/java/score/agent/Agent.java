@@ -43,10 +43,14 @@ public final class Agent implements AutoCloseable {
       Path clusterFile, int hostId, Path controlSocket, InetSocketAddress metricsAddress) {}
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
-  private final RingAgent ring;
-  private final ControlServer control;
-  private final AgentMetrics metrics;
-  private final HostParts hostParts;
+  private volatile RingAgent ring;
+
+  /** Set once every command is registered: before, requests are told the agent is starting. */
+  private volatile boolean answering;
+
+  private ControlServer control;
+  private AgentMetrics metrics;
+  private HostParts hostParts;
   private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
       new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
           io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
@@ -54,7 +58,6 @@ public final class Agent implements AutoCloseable {
   private Agent(final Options options) throws AgentStartException {
     final Loaded loaded = load(options.clusterFile(), options.hostId());
     final ClusterConfig cluster = loaded.cluster();
-    final TokenPolicy policy = loaded.policy();
     final int host = options.hostId();
     if (!cluster.hosts().containsKey(host)) {
       throw new AgentStartException(
@@ -74,91 +77,8 @@ public final class Agent implements AutoCloseable {
     } catch (final IllegalArgumentException e) {
       throw new AgentStartException(e.getMessage(), true, e);
     }
-    final Map<Integer, InetSocketAddress> peers = new HashMap<>();
-    cluster
-        .hosts()
-        .forEach(
-            (id, address) ->
-                peers.put(id, new InetSocketAddress(address.getHostString(), address.getPort())));
-    final InetSocketAddress listen = peers.remove(host);
-    final RejectionCounters rejections = new RejectionCounters();
-    final ConnectionCounters refusals = new ConnectionCounters();
     try {
-      final RingAgent[] ringRef = new RingAgent[1];
-      final ControlDispatcher commands = new ControlDispatcher();
-      control =
-          register(
-              new ControlServer(
-                  options.controlSocket(),
-                  request ->
-                      ringRef[0] == null
-                          ? new ControlAnswer.Refused("the agent is still starting")
-                          : commands.apply(request)));
-      final score.core.ring.TokenWork work;
-      if (loaded.agent().isPresent()) {
-        hostParts =
-            register(
-                HostParts.start(
-                    loaded.agent().get(),
-                    listen.getPort(),
-                    registry,
-                    task -> ringRef[0].runOnRing(task)));
-        work = hostParts.work();
-      } else {
-        hostParts = null;
-        work =
-            new PassOnWork(cluster.idleHold().toNanos(), cluster.lease().multipliedBy(2).toNanos());
-      }
-      ring =
-          register(
-              new RingAgent(
-                  cluster.ringSettings(host),
-                  new InetSocketAddress("0.0.0.0", listen.getPort()),
-                  peers,
-                  key,
-                  rejections,
-                  TransportLimits.defaults(cluster.heartbeat()),
-                  refusals,
-                  work,
-                  logEvents(),
-                  () ->
-                      new Token(
-                          policy,
-                          0,
-                          0,
-                          0,
-                          host,
-                          new int[0],
-                          policy.carriesLevels() ? new byte[0] : null)));
-      ringRef[0] = ring;
-      ring.bindMetrics(registry);
-      registerRingCommands(commands, ring);
-      if (hostParts != null) {
-        hostParts.registerCommands(commands);
-      }
-      if (hostParts != null) {
-        ring.onOtherMessages(hostParts::handle);
-      }
-      ring.start();
-      if (hostParts != null) {
-        hostParts.startOnRing(ring);
-      }
-      metrics =
-          register(
-              new AgentMetrics(
-                  options.metricsAddress(), registry, ring::status, rejections, refusals));
-      LOG.log(
-          System.Logger.Level.INFO,
-          "agent "
-              + host
-              + " listening on "
-              + listen.getPort()
-              + ", control "
-              + control
-              + ", metrics on http://"
-              + metrics.address()
-              + "/metrics, cluster fingerprint "
-              + Long.toHexString(cluster.fingerprint()));
+      startParts(options, loaded, key);
     } catch (final ControlServer.AlreadyRunningException e) {
       close();
       throw new AgentStartException(e.getMessage(), false, e);
@@ -173,6 +93,103 @@ public final class Agent implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AgentStartException("interrupted while starting", false, e);
     }
+  }
+
+  /**
+   * Starts the parts in order: the control socket first (a second agent on the host is refused
+   * before it touches the network), the host's parts, the ring with its transport, then metrics.
+   */
+  private void startParts(final Options options, final Loaded loaded, final ClusterKey key)
+      throws IOException, HostParts.StartException, InterruptedException {
+    final ClusterConfig cluster = loaded.cluster();
+    final int host = options.hostId();
+    final Map<Integer, InetSocketAddress> peers = addresses(cluster);
+    final InetSocketAddress listen = peers.remove(host);
+    final RejectionCounters rejections = new RejectionCounters();
+    final ConnectionCounters refusals = new ConnectionCounters();
+    final ControlDispatcher commands = new ControlDispatcher();
+    control =
+        register(
+            new ControlServer(
+                options.controlSocket(),
+                request ->
+                    answering
+                        ? commands.apply(request)
+                        : new ControlAnswer.Refused("the agent is still starting")));
+    final score.core.ring.TokenWork work = hostWork(loaded, listen.getPort());
+    ring =
+        register(
+            new RingAgent(
+                cluster.ringSettings(host),
+                new InetSocketAddress("0.0.0.0", listen.getPort()),
+                peers,
+                key,
+                rejections,
+                TransportLimits.defaults(cluster.heartbeat()),
+                refusals,
+                work,
+                logEvents(),
+                () -> emptyToken(loaded.policy(), host)));
+    ring.bindMetrics(registry);
+    registerRingCommands(commands, ring);
+    if (hostParts != null) {
+      hostParts.registerCommands(commands);
+      ring.onOtherMessages(hostParts::handle);
+    }
+    answering = true;
+    ring.start();
+    if (hostParts != null) {
+      hostParts.startOnRing(ring);
+    }
+    metrics =
+        register(
+            new AgentMetrics(
+                options.metricsAddress(), registry, ring::status, rejections, refusals));
+    LOG.log(
+        System.Logger.Level.INFO,
+        "agent "
+            + host
+            + " listening on "
+            + listen.getPort()
+            + ", control "
+            + control
+            + ", metrics on http://"
+            + metrics.address()
+            + "/metrics, cluster fingerprint "
+            + Long.toHexString(cluster.fingerprint()));
+  }
+
+  /**
+   * The ring's work here: with an agent.yaml the host's parts and their token loop; a cluster file
+   * (or {@code ring-only}) passes the token on, paced.
+   */
+  private score.core.ring.TokenWork hostWork(final Loaded loaded, final int port)
+      throws HostParts.StartException {
+    if (loaded.agent().isEmpty()) {
+      final ClusterConfig cluster = loaded.cluster();
+      return new PassOnWork(
+          cluster.idleHold().toNanos(), cluster.lease().multipliedBy(2).toNanos());
+    }
+    hostParts =
+        register(
+            HostParts.start(loaded.agent().get(), port, registry, task -> ring.runOnRing(task)));
+    return hostParts.work();
+  }
+
+  /** Every member's address, resolved as the transport dials it. */
+  private static Map<Integer, InetSocketAddress> addresses(final ClusterConfig cluster) {
+    final Map<Integer, InetSocketAddress> peers = new HashMap<>();
+    cluster
+        .hosts()
+        .forEach(
+            (id, address) ->
+                peers.put(id, new InetSocketAddress(address.getHostString(), address.getPort())));
+    return peers;
+  }
+
+  private static Token emptyToken(final TokenPolicy policy, final int creator) {
+    return new Token(
+        policy, 0, 0, 0, creator, new int[0], policy.carriesLevels() ? new byte[0] : null);
   }
 
   /**

@@ -315,7 +315,8 @@ final class HostParts implements AutoCloseable {
             probeTimeout,
             (WireFormat.DEFAULT_MAX_LENGTH - 64) / 5,
             cluster.idleRotation().toNanos(),
-            cluster.hosts().keySet()));
+            cluster.hosts().keySet(),
+            cluster.idleHold().toNanos()));
   }
 
   /** Polling, and keeping the steering rules in step with the local VMs. */

@@ -4,11 +4,15 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +50,8 @@ class ArchitectureTest {
     production =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // Other modules' test classes come as their test jars: not production either.
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("score");
   }
 
@@ -96,5 +102,70 @@ class ArchitectureTest {
     final EvaluationResult result = coreStaysPure("score.cli.archfixture..").evaluate(fixture);
     assertTrue(result.hasViolation(), "a core class naming io.netty must fail the check");
     assertFalse(result.getFailureReport().getDetails().isEmpty());
+  }
+
+  /**
+   * The core's entry points that compute eq. 1 or eq. 2, route the token or decide a migration's
+   * bandwidth or technique, by owner: only core types may call them (NeighbourhoodCost,
+   * CommunicationCost, MigrationDecider, Holder, HostTokenLoop, TokenRoster, RingNode, PassOnWork,
+   * MigrationBroker, DrainPlanner and the planners themselves), so adapters and the simulator reach
+   * them only through those.
+   */
+  static final Map<String, Set<String>> CORE_ONLY =
+      Map.of(
+          "score.core.decision.LinkWeights", Set.of("pathCost"),
+          "score.core.decision.MigrationDecider", Set.of("decide"),
+          "score.core.decision.TokenOrder", Set.of("order"),
+          "score.core.decision.TokenRoster", Set.of("refresh", "nextRotation"),
+          "score.protocol.Token", Set.of("advanced"),
+          "score.core.plan.MigrationPlanner", Set.of("plan", "replan"),
+          "score.core.plan.LeastBandwidthPlanner", Set.of("plan"),
+          "score.core.plan.MinimumEnergyPlanner", Set.of("plan"),
+          "score.core.plan.PostCopySwitch", Set.of("due"),
+          "score.core.plan.TechniqueChooser",
+              Set.of("choose", "uniform", "of", "exhaustive", "dynamicProgramme"));
+
+  /** Calls of {@link #CORE_ONLY} entry points, except {@code except} owners. */
+  static DescribedPredicate<JavaMethodCall> coreOnlyCalls(final Set<String> exceptOwners) {
+    return new DescribedPredicate<>(
+        "a method that computes eq. 1 or eq. 2, routes the token or decides a bandwidth") {
+      @Override
+      public boolean test(final JavaMethodCall call) {
+        final String owner = call.getTargetOwner().getName();
+        return !exceptOwners.contains(owner)
+            && CORE_ONLY.getOrDefault(owner, Set.of()).contains(call.getName());
+      }
+    };
+  }
+
+  static ArchRule onlyTheCore(final String[] packages, final Set<String> exceptOwners) {
+    return noClasses()
+        .that()
+        .resideInAnyPackage(packages)
+        .should()
+        .callMethodWhere(coreOnlyCalls(exceptOwners))
+        .because(
+            "eq. 1, eq. 2, the token's routing and the broker's bandwidth live once, in the core"
+                + " (issue 19); adapters translate");
+  }
+
+  @Test
+  void onlyTheCoreComputesDecidesRoutesOrPlans() {
+    onlyTheCore(new String[] {"score.agent.."}, Set.of()).check(production);
+    // The simulator still orders its rounds itself (TokenOrder) until it runs the host's token
+    // loop for every host; everything else it reaches through the core.
+    onlyTheCore(new String[] {"score.sim.."}, Set.of("score.core.decision.TokenOrder"))
+        .check(production);
+  }
+
+  @Test
+  void theCoreOnlyRuleCatchesAnAdapterThatComputesOrRoutes() {
+    final JavaClasses fixture = new ClassFileImporter().importPackages("score.cli.archfixture");
+    final EvaluationResult result =
+        onlyTheCore(new String[] {"score.cli.archfixture.."}, Set.of()).evaluate(fixture);
+    assertTrue(result.hasViolation(), "an adapter calling pathCost and advanced must fail");
+    final String report = String.join("\n", result.getFailureReport().getDetails());
+    assertTrue(report.contains("pathCost"), report);
+    assertTrue(report.contains("advanced"), report);
   }
 }

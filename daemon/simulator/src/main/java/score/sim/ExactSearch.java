@@ -1,6 +1,7 @@
 package score.sim;
 
 import java.util.Arrays;
+import score.core.decision.CommunicationCost;
 import score.core.decision.LinkWeights;
 import score.core.decision.Topology;
 
@@ -16,6 +17,7 @@ final class ExactSearch {
 
   private final Topology topology;
   private final LinkWeights weights;
+  private final CommunicationCost cost;
   private final TrafficMatrix traffic;
 
   private int[] order;
@@ -28,6 +30,7 @@ final class ExactSearch {
   ExactSearch(final Topology topology, final LinkWeights weights, final TrafficMatrix traffic) {
     this.topology = topology;
     this.weights = weights;
+    this.cost = new CommunicationCost(topology, weights);
     this.traffic = traffic;
   }
 
@@ -87,10 +90,7 @@ final class ExactSearch {
       for (int e = traffic.rowStart(vm); e < traffic.rowStart(vm + 1); e++) {
         final int peer = traffic.neighbour(e);
         if (positionOf[peer] < depth) {
-          added +=
-              2
-                  * traffic.bytesPerSecond(e)
-                  * weights.pathCost(topology.level(host, assigned[peer]));
+          added += 2 * cost.pair(traffic.bytesPerSecond(e), host, assigned[peer]);
         }
       }
       assigned[vm] = host;

@@ -1,5 +1,6 @@
 package score.sim;
 
+import score.core.decision.CommunicationCost;
 import score.core.decision.LinkWeights;
 import score.core.decision.NeighbourhoodCost;
 import score.core.decision.Topology;
@@ -15,7 +16,7 @@ final class LocalSearch {
   private static final int SWAP_HOSTS = 3;
 
   private final Topology topology;
-  private final LinkWeights weights;
+  private final CommunicationCost cost;
   private final TrafficMatrix traffic;
   private final NeighbourhoodCost costU;
   private final OverallCost.Row rowU;
@@ -25,7 +26,7 @@ final class LocalSearch {
 
   LocalSearch(final Topology topology, final LinkWeights weights, final TrafficMatrix traffic) {
     this.topology = topology;
-    this.weights = weights;
+    this.cost = new CommunicationCost(topology, weights);
     this.traffic = traffic;
     this.costU = new NeighbourhoodCost(topology, weights);
     this.rowU = new OverallCost.Row(traffic);
@@ -180,7 +181,7 @@ final class LocalSearch {
       if (deltaU >= 0) {
         break;
       }
-      final double pairCost = weights.pathCost(topology.level(home, host));
+      final double pairCost = cost.pair(1, home, host);
       for (int k = 0; k < members.count(host); k++) {
         final int w = members.vm(host, k);
         if (!allocation.swapFits(u, w)) {
@@ -213,10 +214,9 @@ final class LocalSearch {
     double delta = 0;
     for (int e = traffic.rowStart(vm); e < traffic.rowStart(vm + 1); e++) {
       final int peerHost = allocation.hostOf(traffic.neighbour(e));
-      final int before = topology.level(from, peerHost);
-      final int after = topology.level(to, peerHost);
-      if (before != after) {
-        delta += traffic.bytesPerSecond(e) * (weights.pathCost(after) - weights.pathCost(before));
+      if (topology.level(from, peerHost) != topology.level(to, peerHost)) {
+        final double rate = traffic.bytesPerSecond(e);
+        delta += cost.pair(rate, to, peerHost) - cost.pair(rate, from, peerHost);
       }
     }
     return delta;

@@ -1,13 +1,14 @@
 package score.sim;
 
+import score.core.decision.CommunicationCost;
 import score.core.decision.LinkWeights;
 import score.core.decision.NeighbourTraffic;
 import score.core.decision.Topology;
 import score.core.port.TrafficView;
 
 /**
- * S-CORE eq. 1: C^A = Σ_u Σ_{v ∈ V_u} λ(u, v) (c_1 + … + c_ℓ(u, v)). Every pair appears twice, once
- * from each end, exactly as the equation sums it (and as eq. 2's factor 2 assumes).
+ * S-CORE eq. 1 of an allocation in the model ({@link CommunicationCost}, the core's), and the
+ * model's rows as the core's traffic port.
  */
 public final class OverallCost {
   private OverallCost() {}
@@ -17,17 +18,9 @@ public final class OverallCost {
       final Allocation allocation,
       final Topology topology,
       final LinkWeights weights) {
-    double total = 0;
-    for (int vm = 0; vm < traffic.vms(); vm++) {
-      final int host = allocation.hostOf(vm);
-      final int end = traffic.rowStart(vm + 1);
-      for (int e = traffic.rowStart(vm); e < end; e++) {
-        total +=
-            traffic.bytesPerSecond(e)
-                * weights.pathCost(topology.level(host, allocation.hostOf(traffic.neighbour(e))));
-      }
-    }
-    return total;
+    final Row row = new Row(traffic);
+    return new CommunicationCost(topology, weights)
+        .total(traffic.vms(), row::of, allocation::hostOf);
   }
 
   /**

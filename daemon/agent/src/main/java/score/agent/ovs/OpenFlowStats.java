@@ -50,6 +50,10 @@ public final class OpenFlowStats {
   private final Duration timeout;
   private final OvsFlowLine line = new OvsFlowLine();
   private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.BIG_ENDIAN);
+
+  /** The flow entries of the last {@link #fetch}, concatenated; grown as needed, then reused. */
+  private ByteBuffer fetched = ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.BIG_ENDIAN);
+
   private int xid;
 
   public OpenFlowStats(final Path runDir, final Duration timeout) {
@@ -72,6 +76,20 @@ public final class OpenFlowStats {
    * @return the number of flow entries decoded
    */
   public int dump(final String bridge, final OvsFlowDumpParser.Sink sink) throws OvsException {
+    fetch(bridge);
+    return decodeFetched(bridge, sink);
+  }
+
+  /**
+   * Reads every flow-stats reply of {@code bridge} from its management socket into this reader's
+   * own buffer (the I/O, bounded by the timeout), without decoding: a caller that must hold a lock
+   * while it records the flows takes it only for {@link #decodeFetched}, never across the exchange
+   * with a switch that may not answer.
+   *
+   * @return the bytes of flow entries read
+   */
+  public int fetch(final String bridge) throws OvsException {
+    fetched.clear();
     final long deadline = System.nanoTime() + timeout.toNanos();
     try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket(bridge)));
         Selector selector = Selector.open()) {
@@ -91,7 +109,6 @@ public final class OpenFlowStats {
         channel.write(request);
       }
       buffer.clear().limit(0); // read mode, nothing unread
-      int flows = 0;
       boolean helloSeen = false;
       while (true) {
         final int length = nextMessage(channel, selector, deadline);
@@ -120,9 +137,10 @@ public final class OpenFlowStats {
           if ((buffer.getShort(start + 8) & 0xffff) != STATS_FLOW) {
             throw fail(bridge, "a stats reply of another kind");
           }
-          flows += entries(bridge, start + HEADER + 4, start + length, sink);
+          keep(start + HEADER + 4, start + length);
           if ((buffer.getShort(start + 10) & REPLY_MORE) == 0) {
-            return flows;
+            fetched.flip();
+            return fetched.remaining();
           }
         }
         buffer.position(start + length);
@@ -135,7 +153,38 @@ public final class OpenFlowStats {
     }
   }
 
-  /** Decodes the flow-stats entries in {@code [from, to)}; one reused line each. */
+  /** Keeps the entries of one stats reply, {@code buffer[from, to)}, for decoding later. */
+  private void keep(final int from, final int to) {
+    final int length = to - from;
+    if (fetched.remaining() < length) {
+      final int needed = fetched.position() + length;
+      final ByteBuffer larger =
+          ByteBuffer.allocateDirect(Math.max(needed, 2 * fetched.capacity()))
+              .order(ByteOrder.BIG_ENDIAN);
+      fetched.flip();
+      larger.put(fetched);
+      fetched = larger;
+    }
+    fetched.put(buffer.slice(from, length));
+  }
+
+  /**
+   * Decodes what the last {@link #fetch} read into {@code sink}; one reused line per entry.
+   *
+   * @return the number of flow entries decoded
+   */
+  public int decodeFetched(final String bridge, final OvsFlowDumpParser.Sink sink)
+      throws OvsException {
+    final ByteBuffer replies = buffer;
+    buffer = fetched;
+    try {
+      return entries(bridge, fetched.position(), fetched.limit(), sink);
+    } finally {
+      buffer = replies;
+    }
+  }
+
+  /** Decodes the flow-stats entries in {@code buffer[from, to)}; one reused line each. */
   private int entries(
       final String bridge, final int from, final int to, final OvsFlowDumpParser.Sink sink)
       throws OvsException {

@@ -125,10 +125,17 @@ public final class OvsFlowPoller {
     int parserMalformed = 0;
     if (binary != null && binaryPausedPolls == 0 && binary.available(bridge)) {
       // The fast path: binary flow statistics from the bridge's management socket.
-      recorder.reset();
-      table.beginUpdate(clockMillis.getAsLong());
+      // The exchange with the switch happens before the table's lock is taken: a switch that
+      // does not answer must never keep the ring's thread from reading the table.
       try {
-        flows = binary.dump(bridge, recorder);
+        binary.fetch(bridge);
+        recorder.reset();
+        table.beginUpdate(clockMillis.getAsLong());
+        try {
+          flows = binary.decodeFetched(bridge, recorder);
+        } finally {
+          table.endUpdate();
+        }
         binaryPolls++;
       } catch (final OvsException e) {
         binaryFailures++;
@@ -139,8 +146,6 @@ public final class OvsFlowPoller {
             bridge,
             BINARY_RETRY_POLLS,
             e.getMessage());
-      } finally {
-        table.endUpdate();
       }
     } else if (binaryPausedPolls > 0) {
       binaryPausedPolls--;

@@ -95,11 +95,17 @@ public final class HostTokenLoop implements TokenWork {
    *     about this length (S-CORE's rounds) instead of the few milliseconds a decision takes
    * @param members the ring's members, so that new rotations enter at varying hosts; empty: ring
    *     order from here
+   * @param idleHoldNanos how long a token that lists no VM stays here (as {@code PassOnWork}'s idle
+   *     hold): an empty ring goes round once per idle rotation, not as fast as the network
    */
   public record Settings(
-      long locateTimeoutNanos, int maxVms, long rotationPaceNanos, Set<Integer> members) {
+      long locateTimeoutNanos,
+      int maxVms,
+      long rotationPaceNanos,
+      Set<Integer> members,
+      long idleHoldNanos) {
     public Settings {
-      if (locateTimeoutNanos <= 0 || maxVms < 0 || rotationPaceNanos < 0) {
+      if (locateTimeoutNanos <= 0 || maxVms < 0 || rotationPaceNanos < 0 || idleHoldNanos < 0) {
         throw new IllegalArgumentException(
             "the loop's timeout must be positive, its bound and pace not negative");
       }
@@ -161,6 +167,7 @@ public final class HostTokenLoop implements TokenWork {
   private long probeIds;
   private long costProbeIds = 1L << 62;
   private long visitStartedNanos;
+  private long heldSinceNanos;
   private Hypervisor.Vm visitingVm;
 
   private final AtomicLong holds = new AtomicLong();
@@ -210,11 +217,18 @@ public final class HostTokenLoop implements TokenWork {
           TokenRoster.refresh(token, local.keySet(), localAtLastHold, movedAway, settings.maxVms());
       localAtLastHold = Set.copyOf(local.keySet());
       movedAway.clear();
+      heldSinceNanos = nowNanos;
       visiting = false;
       routingVm = 0;
       routeTo = -1;
     }
     if (working.vmCount() == 0) {
+      // Nothing to visit: keep the token the idle hold, and pass it on once a lease confirms the
+      // hold (or without one after twice the hold: nothing could act here anyway).
+      final long held = nowNanos - heldSinceNanos;
+      if (held < settings.idleHoldNanos() || (!mayAct && held < 2 * settings.idleHoldNanos())) {
+        return null;
+      }
       routeTo = -1;
       return finish(working);
     }
@@ -374,6 +388,9 @@ public final class HostTokenLoop implements TokenWork {
   public long nanosUntilDue(final long nowNanos) {
     if (working == null) {
       return 0;
+    }
+    if (working.vmCount() == 0) {
+      return Math.max(0, heldSinceNanos + settings.idleHoldNanos() - nowNanos);
     }
     if (visiting) {
       if (holder.phase() == Holder.Phase.DONE) {

@@ -137,7 +137,7 @@ class HostTokenLoopTest {
             Topology.fanout(2, 2), LinkWeights.of(1, Math.E), MigrationDecider.CandidateRule.PAPER),
         new Holder.Settings(SECOND, SECOND, 60 * SECOND, MigrationCost.ZERO, dryRun),
         new LocationCache(30 * SECOND, 1000),
-        new HostTokenLoop.Settings(SECOND, 1000, 0, members));
+        new HostTokenLoop.Settings(SECOND, 1000, 0, members, 0));
   }
 
   private HostTokenLoop loop() {
@@ -368,5 +368,34 @@ class HostTokenLoopTest {
     assertEquals(Holder.Result.DRY_RUN, outcomes.get(0).result());
     assertEquals(List.of(), moves);
     assertEquals(List.of(), announced);
+  }
+
+  @Test
+  void aTokenThatListsNoVmShouldStayTheIdleHoldThenGoOnUnderALease() {
+    final HostTokenLoop loop =
+        new HostTokenLoop(
+            0,
+            new HostTokenLoop.Ports(
+                localHypervisor(),
+                vm -> NONE,
+                vm -> NONE,
+                (id, vm, answers) -> {},
+                (id, host, memory, answers) -> {},
+                (id, decision) -> {},
+                (vm, host) -> {},
+                outcomes::add),
+            new MigrationDecider(Topology.fanout(2, 2), LinkWeights.of(1, Math.E)),
+            new Holder.Settings(SECOND, SECOND, 60 * SECOND, MigrationCost.ZERO, false),
+            new LocationCache(30 * SECOND, 1000),
+            new HostTokenLoop.Settings(SECOND, 1000, 0, Set.of(), SECOND));
+    final Token empty = token(0);
+    assertNull(loop.hold(empty, true, 5 * SECOND, 0), "held the idle hold");
+    assertEquals(SECOND / 2, loop.nanosUntilDue(SECOND / 2));
+    assertNull(loop.hold(empty, false, 0, SECOND), "no lease yet");
+    assertNotNull(loop.hold(empty, true, 5 * SECOND, SECOND + 1), "then passed on under a lease");
+    final Token next = token(0).advanced(0);
+    assertNull(loop.hold(next, false, 0, 10 * SECOND), "a new hold starts the idle hold again");
+    assertNull(loop.hold(next, false, 0, 11 * SECOND), "no lease: waits longer");
+    assertNotNull(loop.hold(next, false, 0, 12 * SECOND), "without a lease after twice the hold");
   }
 }
