@@ -370,11 +370,8 @@ final class HostParts implements AutoCloseable {
   /** Once the ring runs: the background location of neighbours for the cost metric. */
   void startOnRing(final RingAgent agent) {
     this.ring = agent;
-    timers.scheduleWithFixedDelay(
-        () -> agent.runOnRing(() -> loop.refreshCost(System.nanoTime(), 256)),
-        1,
-        2,
-        TimeUnit.SECONDS);
+    // On the ring's own timer: the host's timers may be busy waiting for OVS.
+    agent.scheduleOnRing(() -> loop.refreshCost(System.nanoTime(), 256), Duration.ofSeconds(2));
   }
 
   /** The host's control commands: flows, plan, drain and its status, pause, resume. */

@@ -29,16 +29,54 @@ import score.testbed.TestBed;
 @Tag("libvirt")
 class SwitchStallTest {
   private static final Duration LEASE = Duration.ofSeconds(3); // agent.yaml's default
+  private static final String MANAGEMENT = "sc-stall-mgmt";
   private static DataCentreBed bed;
   private final List<Process> agents = new ArrayList<>();
 
   @BeforeAll
   static void up() {
     bed = DataCentreBed.up(3, 1);
+    final StringBuilder script =
+        new StringBuilder(
+                "set -e; ip netns add " + MANAGEMENT + "; m=\"ip -n " + MANAGEMENT + "\"; ")
+            .append("$m link add name mbr type bridge; $m link set mbr up; ");
+    for (int host = 1; host <= 3; host++) {
+      final String ns = "sc-h" + host;
+      script
+          .append("ip link add scm")
+          .append(host)
+          .append(" type veth peer name scmp")
+          .append(host)
+          .append("; ip link set scm")
+          .append(host)
+          .append(" netns ")
+          .append(ns)
+          .append("; ip link set scmp")
+          .append(host)
+          .append(" netns ")
+          .append(MANAGEMENT)
+          .append("; $m link set scmp")
+          .append(host)
+          .append(" master mbr up; ip -n ")
+          .append(ns)
+          .append(" addr add 10.211.0.")
+          .append(host)
+          .append("/24 dev scm")
+          .append(host)
+          .append("; ip -n ")
+          .append(ns)
+          .append(" link set scm")
+          .append(host)
+          .append(" up; ");
+    }
+    final TestBed.Result made = TestBed.exec(List.of("bash", "-c", script.toString()), 30);
+    assertEquals(0, made.exit(), "the management network: " + made.output());
   }
 
   @AfterAll
   static void down() {
+    // Deleting the namespace takes its bridge and, with each veth's end, the pair.
+    TestBed.exec(List.of("ip", "netns", "del", MANAGEMENT), 30);
     if (bed != null) {
       bed.close();
     }
@@ -69,7 +107,16 @@ class SwitchStallTest {
     final Path config =
         Files.writeString(
             dir.resolve("agent.yaml"),
-            Files.readString(bed.clusterFile()) + "ring: {policy: round-robin}\n");
+            Files.readString(bed.clusterFile())
+                    .replace("address: \"10.210.0.", "address: \"10.211.0.")
+                + "ring: {policy: round-robin, idle-rotation: 3s}\ndry-run: true\n");
+    // A chatty guest on h1, so that h1's ring reads the flow table while its switch is stopped
+    // (the cost metric, and the holder's visits).
+    final Path peer = bed.startGuest(2, "peer", "10.210.1.2", "tb.port=9000");
+    final Path guest =
+        bed.startGuest(1, "g1", "10.210.1.1", "tb.peers=10.210.1.2:9000 tb.kbps=200");
+    DataCentreBed.awaitHeartbeat(guest, 1);
+    DataCentreBed.awaitHeartbeat(peer, 1);
     final Path[] sockets = new Path[4];
     for (int host = 1; host <= 3; host++) {
       sockets[host] = dir.resolve("h" + host + ".sock");
@@ -94,13 +141,23 @@ class SwitchStallTest {
       try {
         ControlServer.request(
             sockets[1], Map.of("command", "inject", "policy", "round-robin", "force", false));
-        final JsonNode one = status(sockets[1]);
-        if (one.path("quorum").asBoolean() && status(sockets[2]).path("livePeers").asInt() == 2) {
-          epoch = one.path("tokenEpoch").asLong();
+        final long seen = status(sockets[1]).path("tokenEpoch").asLong();
+        if (seen != 0
+            && seen == status(sockets[2]).path("tokenEpoch").asLong()
+            && seen == status(sockets[3]).path("tokenEpoch").asLong()) {
+          epoch = seen; // the token has gone round once
         }
       } catch (final IOException notYet) {
         // the agents are still starting
       }
+    }
+    // h1 knows g1's address and has counted its traffic.
+    final long knownDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (ControlServer.request(sockets[1], Map.of("command", "plan", "vm", "g1", "to", "h2"))
+            .has("error")
+        || ControlServer.request(sockets[1], Map.of("command", "flows")).path("pairs").isEmpty()) {
+      assertTrue(System.nanoTime() < knownDeadline, "h1 never counted g1: " + logs(dir));
+      TestBed.sleepMillis(500);
     }
     final long sequenceBefore = status(sockets[2]).path("tokenSequence").asLong();
     signalSwitch(1, "STOP");

@@ -143,6 +143,24 @@ public final class RingAgent implements AutoCloseable {
             });
   }
 
+  /**
+   * Runs {@code task} on the ring's thread every {@code period}, from the ring's own timer, so no
+   * other thread's blocked work can hold it back; exception-safe like every step of the loop.
+   */
+  public void scheduleOnRing(final Runnable task, final java.time.Duration period) {
+    network
+        .eventLoop()
+        .scheduleWithFixedDelay(
+            () -> {
+              if (!closed) {
+                guarded("a periodic task", task);
+              }
+            },
+            period.toNanos(),
+            period.toNanos(),
+            TimeUnit.NANOSECONDS);
+  }
+
   /** Whether the caller runs on the ring's thread (the only one that may touch its state). */
   public boolean onRingThread() {
     return network.eventLoop().inEventLoop();
