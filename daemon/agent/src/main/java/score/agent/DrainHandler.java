@@ -18,12 +18,12 @@ import score.agent.control.ControlRequest;
 import score.agent.migrate.DecidedMigrations;
 import score.agent.migrate.HostDrain;
 import score.agent.probe.PeerProbes;
+import score.agent.traffic.TrafficSnapshots;
 import score.core.decision.DrainPlanner;
 import score.core.decision.LocationCache;
 import score.core.plan.BitRate;
 import score.core.port.Hypervisor;
 import score.core.port.ProbeAnswers;
-import score.flowtable.FlowTable;
 import score.flowtable.PairAggregate;
 
 /**
@@ -37,7 +37,7 @@ final class DrainHandler {
   private final HostDrain drain;
   private final DecidedMigrations migrations;
   private final Hypervisor hypervisor;
-  private final FlowTable table;
+  private final TrafficSnapshots traffic;
   private final LocationCache locations;
   private final PeerProbes probes;
   private final DecidedMigrations.RingThread ring;
@@ -50,7 +50,7 @@ final class DrainHandler {
       final HostDrain drain,
       final DecidedMigrations migrations,
       final Hypervisor hypervisor,
-      final FlowTable table,
+      final TrafficSnapshots traffic,
       final LocationCache locations,
       final PeerProbes probes,
       final DecidedMigrations.RingThread ring,
@@ -60,7 +60,7 @@ final class DrainHandler {
     this.drain = drain;
     this.migrations = migrations;
     this.hypervisor = hypervisor;
-    this.table = table;
+    this.traffic = traffic;
     this.locations = locations;
     this.probes = probes;
     this.ring = ring;
@@ -155,7 +155,7 @@ final class DrainHandler {
 
   private DrainPlanner.DrainVm drainVm(final Hypervisor.Vm vm, final long nowNanos) {
     final List<PairAggregate> pairs =
-        vm.ipv4() == 0 ? List.of() : table.pairsOf(vm.ipv4(), nowNanos / 1_000_000);
+        vm.ipv4() == 0 ? List.of() : traffic.current().pairsOf(vm.ipv4());
     final double[] rates = new double[pairs.size()];
     final int[] hosts = new int[pairs.size()];
     for (int k = 0; k < pairs.size(); k++) {

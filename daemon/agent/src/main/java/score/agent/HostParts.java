@@ -35,6 +35,7 @@ import score.agent.ring.RingAgent;
 import score.agent.traffic.FlowTableTraffic;
 import score.agent.traffic.FlowsReport;
 import score.agent.traffic.SmoothedTraffic;
+import score.agent.traffic.TrafficSnapshots;
 import score.core.decision.CapacityLedger;
 import score.core.decision.Holder;
 import score.core.decision.LinkWeights;
@@ -70,6 +71,7 @@ final class HostParts implements AutoCloseable {
   private final Deque<AutoCloseable> started;
   private final AgentConfig config;
   private final FlowTable table;
+  private final TrafficSnapshots snapshots;
   private final OvsFlowPoller poller;
   private final LocationSteering steering;
   private final LibvirtHypervisor hypervisor;
@@ -109,7 +111,9 @@ final class HostParts implements AutoCloseable {
     probes = probes(port);
     final Topology topology = BridgeChecks.topology(config);
     final LinkWeights weights = LinkWeights.paperDefaults(topology.maxLevel());
-    final FlowTableTraffic decisionTraffic = new FlowTableTraffic(table, HostParts::nowMillis);
+    snapshots = new TrafficSnapshots(table, HostParts::nowMillis);
+    poller.aroundEachPoll(snapshots::applyConsumed, snapshots::publish);
+    final FlowTableTraffic decisionTraffic = new FlowTableTraffic(snapshots);
     final HostLoopReport report = new HostLoopReport(decisionTraffic::consume);
     final LiveMigration liveMigration = liveMigration(calls);
     final HostTokenLoop[] loopRef = new HostTokenLoop[1];
@@ -128,7 +132,7 @@ final class HostParts implements AutoCloseable {
             drain,
             migrations,
             hypervisor,
-            table,
+            snapshots,
             locations,
             probes,
             ringThread,
@@ -292,7 +296,7 @@ final class HostParts implements AutoCloseable {
         new HostTokenLoop.Ports(
             hypervisor,
             decisionTraffic,
-            new SmoothedTraffic(table, HostParts::nowMillis, 6_000, 10_000),
+            new SmoothedTraffic(snapshots, 6_000, 10_000),
             probes,
             probes,
             migrations::move,

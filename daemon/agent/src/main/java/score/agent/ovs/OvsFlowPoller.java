@@ -92,6 +92,19 @@ public final class OvsFlowPoller {
     this.binary = binary;
   }
 
+  private volatile Runnable beforeEachPoll = () -> {};
+  private volatile Runnable afterEachPoll = () -> {};
+
+  /**
+   * Work for the polling thread around each scheduled poll: {@code before} (applying what the ring
+   * sent) and {@code after} (publishing what the ring reads), also after a failed poll. Set before
+   * {@link #start}.
+   */
+  public void aroundEachPoll(final Runnable before, final Runnable after) {
+    this.beforeEachPoll = Objects.requireNonNull(before);
+    this.afterEachPoll = Objects.requireNonNull(after);
+  }
+
   /** Polls read through the binary path, and its failures (each followed by text polls). */
   public long binaryPolls() {
     return binaryPolls;
@@ -218,6 +231,7 @@ public final class OvsFlowPoller {
     final long startNanos = System.nanoTime();
     long delayMillis;
     try {
+      beforeEachPoll.run();
       pollOnce();
       // Fixed rate: the next poll starts one interval after this one started.
       delayMillis = Math.max(0, interval.toMillis() - (System.nanoTime() - startNanos) / 1_000_000);
@@ -235,6 +249,11 @@ public final class OvsFlowPoller {
       }
       lastError = message;
       delayMillis = OvsFlowPollerBackoff.millis(interval, maxBackoff, consecutiveFailures);
+    }
+    try {
+      afterEachPoll.run();
+    } catch (final RuntimeException e) {
+      LOG.log(Level.WARNING, "publishing the poll of {0} failed: {1}", bridge, e.toString());
     }
     synchronized (this) {
       if (running) {

@@ -1,20 +1,18 @@
 package score.agent.traffic;
 
 import java.util.List;
-import java.util.function.LongSupplier;
 import score.core.decision.NeighbourTraffic;
 import score.core.port.TrafficView;
-import score.flowtable.FlowTable;
 import score.flowtable.PairAggregate;
 
 /**
- * The core's {@link TrafficView} on this host's flow table: λ(z, u) for each neighbour z of VM u (a
- * VM's id is its IPv4 address), both directions merged, in bytes per second over the window since
- * its flows were last consumed (S-CORE section III-C). The view is reused by the next call.
+ * The core's {@link TrafficView} on this host's flow table, read from the poller's latest snapshot:
+ * λ(z, u) for each neighbour z of VM u (a VM's id is its IPv4 address), both directions merged, in
+ * bytes per second over the window since its flows were last consumed (S-CORE section III-C). The
+ * view is reused by the next call.
  */
 public final class FlowTableTraffic implements TrafficView {
-  private final FlowTable table;
-  private final LongSupplier nowMillis;
+  private final TrafficSnapshots snapshots;
   private List<PairAggregate> pairs = List.of();
   private int self;
 
@@ -37,15 +35,14 @@ public final class FlowTableTraffic implements TrafficView {
         }
       };
 
-  public FlowTableTraffic(final FlowTable table, final LongSupplier nowMillis) {
-    this.table = table;
-    this.nowMillis = nowMillis;
+  public FlowTableTraffic(final TrafficSnapshots snapshots) {
+    this.snapshots = snapshots;
   }
 
   @Override
   public NeighbourTraffic neighboursOf(final int vmId) {
     self = vmId;
-    final List<PairAggregate> all = table.pairsOf(vmId, nowMillis.getAsLong());
+    final List<PairAggregate> all = snapshots.current().pairsOf(vmId);
     // A pair that carried nothing in the window (a probe steered before it was counted, a flow
     // gone quiet) costs nothing and would only be located in vain.
     List<PairAggregate> busy = all;
@@ -66,6 +63,6 @@ public final class FlowTableTraffic implements TrafficView {
 
   /** A decision for {@code vmId} has used its history: its flows start a new window. */
   public void consume(final int vmId) {
-    table.consume(vmId, nowMillis.getAsLong());
+    snapshots.consume(vmId);
   }
 }

@@ -1,9 +1,7 @@
 package score.agent.traffic;
 
-import java.util.function.LongSupplier;
 import score.core.decision.NeighbourTraffic;
 import score.core.port.TrafficView;
-import score.flowtable.FlowTable;
 import score.flowtable.PairAggregate;
 
 /**
@@ -13,8 +11,7 @@ import score.flowtable.PairAggregate;
  * reused by the next call; pairs not read for {@code forgetMillis} are forgotten. One thread.
  */
 public final class SmoothedTraffic implements TrafficView {
-  private final FlowTable table;
-  private final LongSupplier nowMillis;
+  private final TrafficSnapshots snapshots;
   private final SmoothedPairRates rates;
   private final long forgetMillis;
   private long lastSweepMillis;
@@ -46,26 +43,22 @@ public final class SmoothedTraffic implements TrafficView {
    *     period)
    */
   public SmoothedTraffic(
-      final FlowTable table,
-      final LongSupplier nowMillis,
-      final long timeConstantMillis,
-      final long forgetMillis) {
-    this.table = table;
-    this.nowMillis = nowMillis;
+      final TrafficSnapshots snapshots, final long timeConstantMillis, final long forgetMillis) {
+    this.snapshots = snapshots;
     this.rates = new SmoothedPairRates(timeConstantMillis);
     this.forgetMillis = forgetMillis;
-    this.lastSweepMillis = nowMillis.getAsLong();
   }
 
   @Override
   public NeighbourTraffic neighboursOf(final int vmId) {
-    final long now = nowMillis.getAsLong();
+    final TrafficSnapshots.Snapshot snapshot = snapshots.current();
+    final long now = snapshot.atMillis();
     if (now - lastSweepMillis >= forgetMillis) {
       rates.sweep();
       lastSweepMillis = now;
     }
     count = 0;
-    for (final PairAggregate pair : table.pairsOf(vmId, now)) {
+    for (final PairAggregate pair : snapshot.pairsOf(vmId)) {
       final int neighbour = pair.ipA() == vmId ? pair.ipB() : pair.ipA();
       final double rate =
           rates.update(vmId, neighbour, pair.bytes(), pair.windowStartMillis(), now);
