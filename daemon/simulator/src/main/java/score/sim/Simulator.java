@@ -111,15 +111,14 @@ public final class Simulator {
     final Holder[] holder = new Holder[1];
     holder[0] =
         new Holder(
-                decider,
-                allocation,
-                allocation,
-                (visit, decision) -> {
-                  allocation.move(decision.vm(), decision.toHost());
-                  holder[0].migrationEnded(visit, true, "moved in the model");
-                },
-                new Holder.Settings(1, 1, 1, migrationCost, false))
-            .answerUnaskedFrom(allocation);
+            decider,
+            allocation,
+            allocation,
+            (visit, decision) -> {
+              allocation.move(decision.vm(), decision.toHost());
+              holder[0].migrationEnded(visit, true, "moved in the model");
+            },
+            new Holder.Settings(1, 1, 1, migrationCost, false));
     long visit = 0;
     costs[0] = OverallCost.of(trafficOf(0), allocation, topology, weights);
     TrafficMatrix previous = trafficOf(0);

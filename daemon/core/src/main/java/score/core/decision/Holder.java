@@ -135,12 +135,6 @@ public final class Holder {
     this.settings = settings;
   }
 
-  /** See {@link ProbeBook#answerUnaskedFrom}: the simulator's model, never the agent. */
-  public Holder answerUnaskedFrom(final HostRoom room) {
-    book.answerUnaskedFrom(room);
-    return this;
-  }
-
   /** Where probe answers go (the adapters call it on the holder's thread). */
   public ProbeAnswers answers() {
     return book;
@@ -233,7 +227,13 @@ public final class Holder {
   public Phase step(final long nowNanos) {
     if (phase == Phase.LOCATING && book.locationsSettled(nowNanos)) {
       phase = Phase.SIZING;
-      book.askCandidates(host, memoryBytes, capacities, nowNanos, settings.capacityTimeoutNanos());
+      book.askCandidates(
+          host,
+          memoryBytes,
+          capacities,
+          nowNanos,
+          settings.capacityTimeoutNanos(),
+          decider.rule() == MigrationDecider.CandidateRule.RACK_AWARE ? decider.topology() : null);
     }
     if (phase == Phase.SIZING && book.capacitySettled(nowNanos)) {
       decide(nowNanos);

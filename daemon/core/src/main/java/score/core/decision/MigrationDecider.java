@@ -55,6 +55,10 @@ public final class MigrationDecider {
     this.weights = weights;
   }
 
+  public CandidateRule rule() {
+    return rule;
+  }
+
   public Topology topology() {
     return topology;
   }

@@ -33,7 +33,6 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
   private boolean[] answered = new boolean[16];
   private int hostCount;
   private int capacityPending;
-  private HostRoom unasked;
 
   /**
    * Starts a round: asks where each of {@code traffic}'s neighbours runs.
@@ -70,15 +69,6 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
     }
   }
 
-  /**
-   * Where the room of hosts no probe asked comes from: the rack-aware rule looks at rack mates of a
-   * full candidate. The simulator's model answers at once; in the agent there is none (null), so a
-   * host nobody asked has no room.
-   */
-  public void answerUnaskedFrom(final HostRoom room) {
-    unasked = room;
-  }
-
   long locateDeadlineNanos() {
     return locateDeadlineNanos;
   }
@@ -104,11 +94,39 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
       final CapacityProbes probes,
       final long nowNanos,
       final long timeoutNanos) {
+    return askCandidates(currentHost, memoryBytes, probes, nowNanos, timeoutNanos, null);
+  }
+
+  /**
+   * As {@link #askCandidates(int, long, CapacityProbes, long, long)}, and with {@code rackMatesIn}
+   * (the rack-aware rule) also every host in a candidate's rack: a full candidate's rack mate is
+   * the rule's fallback, and only a host that was asked can answer that it has room, in the agent
+   * and in the simulator alike.
+   */
+  public int askCandidates(
+      final int currentHost,
+      final long memoryBytes,
+      final CapacityProbes probes,
+      final long nowNanos,
+      final long timeoutNanos,
+      final Topology rackMatesIn) {
     hostCount = 0;
     for (int k = 0; k < vmCount; k++) {
       final int host = hostOfVm[k];
       if (host != UNKNOWN && host != currentHost && indexOfHost(host) < 0) {
         addHost(host);
+      }
+    }
+    if (rackMatesIn != null) {
+      final int candidates = hostCount;
+      for (int c = 0; c < candidates; c++) {
+        final int rack = rackMatesIn.rackOf(hosts[c]);
+        for (int k = 0; k < rackMatesIn.rackSize(rack); k++) {
+          final int mate = rackMatesIn.hostInRack(rack, k);
+          if (mate != currentHost && indexOfHost(mate) < 0) {
+            addHost(mate);
+          }
+        }
       }
     }
     capacityPending = hostCount;
@@ -193,7 +211,7 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
   public int freeSlots(final int host) {
     final int h = indexOfHost(host);
     if (h < 0) {
-      return unasked == null ? 0 : unasked.freeSlots(host);
+      return 0; // nobody asked it: no room
     }
     return answered[h] ? freeSlots[h] : 0;
   }
@@ -202,7 +220,7 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
   public long freeMemoryBytes(final int host) {
     final int h = indexOfHost(host);
     if (h < 0) {
-      return unasked == null ? 0 : unasked.freeMemoryBytes(host);
+      return 0;
     }
     return answered[h] ? freeMemoryBytes[h] : 0;
   }

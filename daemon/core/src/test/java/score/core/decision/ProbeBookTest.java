@@ -82,4 +82,28 @@ class ProbeBookTest {
     assertEquals(VmLocator.UNKNOWN, book.hostOf(11));
     assertEquals(0, book.askCandidates(1, 1, (id, host, memory, a) -> {}, 0, 10));
   }
+
+  @Test
+  void theRackAwareRuleShouldAskEveryRackMateOfACandidateButTheVmsOwnHost() {
+    // Fan-out 4,2: racks {0..3} and {4..7}. u runs on host 1; its neighbours on hosts 5 and 0.
+    final Topology topology = Topology.fanout(4, 2);
+    final ProbeBook book = new ProbeBook();
+    book.locate(
+        3,
+        THREE,
+        (id, vm, answers) -> answers.located(id, vm, vm == 11 ? 5 : vm == 12 ? 0 : 5),
+        0,
+        10);
+    final List<Integer> asked = new ArrayList<>();
+    final int count =
+        book.askCandidates(1, 1L << 30, (id, host, memory, a) -> asked.add(host), 0, 10, topology);
+    assertEquals(asked.size(), count);
+    assertEquals(
+        java.util.Set.of(5, 0, 4, 6, 7, 2, 3),
+        java.util.Set.copyOf(asked),
+        "the candidates 5 and 0, and their rack mates but u's own host 1");
+    assertEquals(asked.size(), java.util.Set.copyOf(asked).size(), "each host asked once");
+    book.capacity(3, 6, 1, 2L << 30);
+    assertEquals(1, book.freeSlots(6), "a rack mate's answer counts");
+  }
 }
