@@ -61,6 +61,7 @@ class MissionTest {
     assertEquals(4, result.path("vms").asInt(), why);
     assertTrue(result.path("initialCost").asDouble() > 0, why);
     assertTrue(result.path("reductionPct").asDouble() >= 50, "cost at least halved: " + why);
+    assertEquals(0, result.path("ringErrors").asInt(), "no fault in any ring's loop: " + why);
     assertTrue(result.path("migrations").asInt() >= 1, why);
     assertTrue(result.path("decisions").path("moved").asInt() >= 1, why);
     // Exactly one host per guest, same boot, heartbeats going on, no page corrupted.
@@ -72,6 +73,25 @@ class MissionTest {
         pod(placement, 1) == pod(placement, 2) && pod(placement, 3) == pod(placement, 4),
         placement);
     assertTrue(Files.size(dir.resolve("run").resolve("mission.csv")) > 0);
+  }
+
+  /**
+   * The other three token policies on agents reach the same lowest cost as load-aware (each chatty
+   * pair on one host: cost 0); global orders by the pairwise costs the token carries.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"global", "round-robin", "distributed"})
+  void everyPolicyShouldReachTheSameLowestCost(final String policy, @TempDir final Path dir)
+      throws Exception {
+    final JsonNode result = mission(dir.resolve(policy), "--policy", policy);
+    final String why = result + "\n" + evidence(dir.resolve(policy));
+    assertEquals(policy, result.path("policy").asText(), why);
+    assertTrue(result.path("initialCost").asDouble() > 0, why);
+    assertTrue(
+        result.path("finalCost").asDouble() <= 0.01 * result.path("initialCost").asDouble(),
+        "the lowest cost, every pair on one host: " + why);
+    assertEquals(4, result.path("guestsIntact").asInt(), why);
+    assertEquals(0, result.path("ringErrors").asInt(), "no fault in any ring's loop: " + why);
   }
 
   @Test
