@@ -183,8 +183,7 @@ final class HostParts implements AutoCloseable {
                     config.libvirt().callTimeout(),
                     Duration.ofMillis(500),
                     config.migration().progressTimeout(),
-                    config.migration().completionTimeoutPerGiB()),
-                Runnable::run));
+                    config.migration().completionTimeoutPerGiB())));
     started.learnAddressesFrom(mac -> table.sourceIpOfMac(BridgeChecks.macBits(mac)));
     try {
       started.start();

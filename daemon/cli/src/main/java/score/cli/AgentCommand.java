@@ -16,7 +16,7 @@ import score.agent.config.ConfigException;
     mixinStandardHelpOptions = true,
     description = {
       "Run this host's agent: join the token ring of the configuration's members.",
-      "--config: agent.yaml (a .yaml or .yml file: every setting, see the README) or a cluster"
+      "--config: agent.yaml (a .yaml or .yml file: every setting: docs/operators-guide.md) or a cluster"
           + " file of host lines (then --host is required)."
     })
 public final class AgentCommand implements Runnable {

@@ -5,18 +5,18 @@ package score.sim;
  * (tenants) whose members talk among themselves. S-CORE section IV-A names its sources (Kandula et
  * al. IMC 2009 [22], Kandula et al. HotNets 2009 [23], Benson et al. IMC 2010 [7]) but not its
  * generator's parameters; where a source gives a figure we follow it, the rest is our choice, and
- * the README shows how the result moves with it.
+ * docs/measurements.md shows how the result moves with it.
  *
  * @param groupSizeMean mean VMs per tenant (2 + a geometric number, so most tenants are small): our
- *     choice, the paper gives none; the README shows how the result moves with it
+ *     choice, the paper gives none; docs/measurements.md shows how the result moves with it
  * @param groupSizeMax the largest tenant (larger draws are cut); at the default, one host's 16
  *     slots, so only the flows between tenants keep the optimum above zero
  * @param peersMean correspondents a VM picks among its tenant's members (Poisson, at least one); as
  *     they pick it too, a VM ends with about twice as many, about 3 in all (the same order as the
- *     median of [22]); our choice, with the README's sensitivity
+ *     median of [22]); our choice, with docs/measurements.md's sensitivity
  * @param hubShare the share of a VM's picks that go to its tenant's hub (its first member: the
  *     front end or shared back end of a tiered application, VL2 and Benson et al. describe such
- *     applications); our choice, with the README's sensitivity
+ *     applications); our choice, with docs/measurements.md's sensitivity
  * @param medianBytesPerSecond median pair rate, log-normal (heavy-tailed flows of [7])
  * @param rateSigma the pair rates' log-normal shape [7]
  * @param tenantSigma how much tenants differ in intensity (a log-normal factor shared by a tenant's

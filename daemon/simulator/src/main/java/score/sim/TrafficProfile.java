@@ -2,7 +2,7 @@ package score.sim;
 
 /**
  * The traffic generator's parameters; {@link #DEFAULTS} follows the measurement studies S-CORE
- * cites (see {@link TrafficGenerator} and the README for sources).
+ * cites (see {@link TrafficGenerator} and docs/design.md for sources).
  *
  * @param inRackPeersMean correspondents an ordinary VM picks inside its rack (Poisson mean); as its
  *     peers pick it too, a VM ends with about twice as many, matching the median of 2 (Kandula et

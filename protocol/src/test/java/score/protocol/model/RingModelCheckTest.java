@@ -109,7 +109,7 @@ class RingModelCheckTest {
    * The model's full state space (well over 10^8 states even with two epochs and two handovers per
    * epoch) does not fit CI's time, so CI runs spin's bitstate ("supertrace") search for two
    * minutes: it explores tens of millions of states, any of which with two acting hosts fails the
-   * test. The README says how far exhaustive runs got.
+   * test. docs/testing.md says how far exhaustive runs got.
    */
   @Test
   void noReachableStateShouldHaveTwoHostsThatMayAct(@TempDir final Path dir) throws Exception {

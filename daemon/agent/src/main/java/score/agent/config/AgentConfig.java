@@ -19,11 +19,11 @@ import score.protocol.TokenPolicy;
 
 /**
  * {@code /etc/score/agent.yaml}: everything one host's agent needs, in one YAML file checked at
- * start; every complaint reads {@code FILE:LINE:COLUMN: key: reason}. The README lists each setting
- * with its default and unit. Names follow what KubeVirt's and Nova's operators know where those
- * have the same setting (allowPostCopy / live_migration_permit_post_copy, progressTimeout,
- * completionTimeoutPerGiB, parallelOutboundMigrationsPerNode / max_concurrent_live_migrations,
- * live_migration_downtime, bandwidthPerMigration).
+ * start; every complaint reads {@code FILE:LINE:COLUMN: key: reason}. docs/operators-guide.md lists
+ * each setting with its default and unit. Names follow what KubeVirt's and Nova's operators know
+ * where those have the same setting (allowPostCopy / live_migration_permit_post_copy,
+ * progressTimeout, completionTimeoutPerGiB, parallelOutboundMigrationsPerNode /
+ * max_concurrent_live_migrations, live_migration_downtime, bandwidthPerMigration).
  *
  * @param self this host's id among the members
  * @param pods member id to its pod (aggregation switch), when given

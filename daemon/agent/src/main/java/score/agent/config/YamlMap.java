@@ -90,7 +90,7 @@ final class YamlMap {
       throw new ConfigException(file + ": not valid YAML: " + e.getMessage());
     }
     if (root.isEmpty()) {
-      throw new ConfigException(file + ": empty; see the README for the settings");
+      throw new ConfigException(file + ": empty; docs/operators-guide.md lists the settings");
     }
     return of(file, "", root.get());
   }

@@ -5,9 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,28 +49,23 @@ public final class LibvirtHypervisor implements Hypervisor, AutoCloseable {
   private final ClusterConfig.Hypervisor self;
   private final LibvirtCalls calls;
   private final Settings settings;
-  private final Executor callbacks;
   private final java.util.function.Supplier<String> arpTable;
   private final ScheduledExecutorService refresher =
       Executors.newSingleThreadScheduledExecutor(daemon("score-libvirt-refresh"));
-  private final ExecutorService migrations = Executors.newCachedThreadPool(daemon("score-migrate"));
   private final Map<String, Reading> lastTraffic = new HashMap<>();
-  private final Map<String, Boolean> migrating = new ConcurrentHashMap<>();
   private final AtomicBoolean refreshQueued = new AtomicBoolean();
   private volatile Snapshot snapshot = new Snapshot(List.of(), new Room(0, 0));
   private volatile Connect events;
 
   /**
    * @param selfId this host's id in {@code cluster}
-   * @param callbacks where migration listeners are called (the agent's event loop)
    */
   public LibvirtHypervisor(
       final ClusterConfig cluster,
       final int selfId,
       final LibvirtCalls calls,
-      final Settings settings,
-      final Executor callbacks) {
-    this(cluster, selfId, calls, settings, callbacks, LibvirtHypervisor::localArpTable);
+      final Settings settings) {
+    this(cluster, selfId, calls, settings, LibvirtHypervisor::localArpTable);
   }
 
   /**
@@ -85,7 +77,6 @@ public final class LibvirtHypervisor implements Hypervisor, AutoCloseable {
       final int selfId,
       final LibvirtCalls calls,
       final Settings settings,
-      final Executor callbacks,
       final java.util.function.Supplier<String> arpTable) {
     this.arpTable = arpTable;
     this.cluster = cluster;
@@ -94,7 +85,6 @@ public final class LibvirtHypervisor implements Hypervisor, AutoCloseable {
             cluster.hypervisors().get(selfId), "host " + selfId + " is not in the cluster");
     this.calls = calls;
     this.settings = settings;
-    this.callbacks = callbacks;
   }
 
   /**
@@ -259,79 +249,8 @@ public final class LibvirtHypervisor implements Hypervisor, AutoCloseable {
   }
 
   @Override
-  public void migrate(final MigrationOrder order, final MigrationListener listener) {
-    final ClusterConfig.Hypervisor destination =
-        cluster.hypervisors().get(order.destinationHostId());
-    if (destination == null) {
-      callbacks.execute(
-          () ->
-              listener.finished(
-                  false, "host " + order.destinationHostId() + " is not in the cluster"));
-      return;
-    }
-    if (migrating.putIfAbsent(order.vmName(), Boolean.TRUE) != null) {
-      callbacks.execute(() -> listener.finished(false, order.vmName() + " is already migrating"));
-      return;
-    }
-    migrations.execute(
-        () -> {
-          boolean succeeded = false;
-          String why;
-          try {
-            final LibvirtMigrator.Outcome outcome =
-                new LibvirtMigrator(calls, settings.callTimeout())
-                    .migrate(
-                        new LibvirtMigrator.Request(
-                            order.vmName(),
-                            self.libvirtUri(),
-                            destination.libvirtUri(),
-                            destination.migrationUri(),
-                            order.bytesPerSecond(),
-                            order.maxDowntime(),
-                            order.postCopyAllowed(),
-                            false,
-                            false,
-                            settings.completionTimeout(),
-                            settings.progressTimeout()),
-                        settings.progressPeriod(),
-                        (progress, steering) ->
-                            callbacks.execute(
-                                () ->
-                                    listener.progress(
-                                        progress.dataProcessedBytes(),
-                                        progress.dataRemainingBytes(),
-                                        (int) Math.min(Integer.MAX_VALUE, progress.iteration()))));
-            succeeded = outcome.succeeded();
-            why = outcome.why();
-          } catch (final HypervisorException | RuntimeException e) {
-            why = e.getMessage();
-          } finally {
-            migrating.remove(order.vmName());
-          }
-          refreshQuietly();
-          final boolean ok = succeeded;
-          final String reason = why;
-          callbacks.execute(() -> listener.finished(ok, reason));
-        });
-  }
-
-  @Override
-  public void abort(final String vmName) {
-    migrations.execute(
-        () -> {
-          try (NativeDomain domain =
-              NativeDomain.open(calls, settings.callTimeout(), self.libvirtUri(), vmName)) {
-            domain.abortJob(false);
-          } catch (final HypervisorException e) {
-            LOG.log(System.Logger.Level.WARNING, e.getMessage());
-          }
-        });
-  }
-
-  @Override
   public void close() {
     refresher.shutdownNow();
-    migrations.shutdownNow();
     final Connect connection = events;
     if (connection != null) {
       try {

@@ -16,7 +16,8 @@ import java.time.Duration;
  * RUNDIR/BRIDGE.mgmt}) in OpenFlow 1.0's binary form: one flow-stats request, its multipart replies
  * decoded in place into the same {@link OvsFlowLine}s the text parser yields. No child process and
  * no text: at 10,000 rules {@code ovs-ofctl dump-flows} spends about 28 ms of CPU, most of it
- * formatting 1.8 MB of text that would be parsed back (README, "Where a poll's time goes").
+ * formatting 1.8 MB of text that would be parsed back (docs/measurements.md, "Where a poll's time
+ * goes").
  *
  * <p>Each dump opens a connection (hello, request, replies) with the given timeout on the whole
  * exchange; anything unexpected (a refused version, an error message, a malformed entry) is an

@@ -124,7 +124,6 @@ class LibvirtInventoryTest {
                     Duration.ofMillis(500),
                     Duration.ofSeconds(30),
                     Duration.ofMinutes(2)),
-                Runnable::run,
                 () -> bed.exec(1, List.of("cat", "/proc/net/arp"), 10).output())) {
       hypervisor.start();
       final score.core.port.Hypervisor.Vm first = hypervisor.vms().get(0);

@@ -5,7 +5,7 @@ package score.core.decision;
  * 2·C(u) (the most a move of u can save). A fraction of the whole data centre's cost, read
  * literally, exceeds any single VM's possible gain as soon as there are more than a handful of VMs,
  * so no migration would ever pass: the per-VM reading is the one that shows Fig. 2c's fall-off at
- * any scale (see the README).
+ * any scale (see docs/measurements.md, Fig. 2c).
  */
 public record MigrationCost(double absolute, double fractionOfVmCost) {
   public MigrationCost {

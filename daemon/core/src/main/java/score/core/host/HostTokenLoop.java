@@ -45,7 +45,8 @@ import score.protocol.Token;
  * </ul>
  *
  * One owner: the ring's thread calls every method but the counters' readers ({@link #counts},
- * {@link #localCost}); none blocks.
+ * {@link #localCost}); none blocks. The loop asserts it: the first thread that works it is its
+ * owner, and a call from any other fails an assertion (tests run with assertions on).
  */
 public final class HostTokenLoop implements TokenWork {
   /** Sends "VM {@code vm} runs on {@code host}" ({@link ProbeAnswers#NOWHERE}: migrating). */
@@ -170,6 +171,8 @@ public final class HostTokenLoop implements TokenWork {
   private long heldSinceNanos;
   private Hypervisor.Vm visitingVm;
 
+  private Thread owner;
+
   private final AtomicLong holds = new AtomicLong();
   private final AtomicLong rotations = new AtomicLong();
   private final AtomicLongArray decisions = new AtomicLongArray(Holder.Result.values().length);
@@ -207,6 +210,7 @@ public final class HostTokenLoop implements TokenWork {
   @Override
   public Token hold(
       final Token token, final boolean mayAct, final long leaseUntilNanos, final long nowNanos) {
+    assert onOwnerThread();
     final Map<Integer, Hypervisor.Vm> local = localVms();
     if (working == null
         || working.epoch() != token.epoch()
@@ -420,6 +424,7 @@ public final class HostTokenLoop implements TokenWork {
       final boolean succeeded,
       final String why,
       final long nowNanos) {
+    assert onOwnerThread();
     (succeeded ? migrationsSucceeded : started ? migrationsFailed : movesNotStarted)
         .incrementAndGet();
     final int where = succeeded ? decision.toHost() : self;
@@ -437,6 +442,7 @@ public final class HostTokenLoop implements TokenWork {
 
   /** Another host announced where {@code vm} runs ({@link ProbeAnswers#NOWHERE}: migrating). */
   public void announced(final int vm, final int host, final long nowNanos) {
+    assert onOwnerThread();
     if (host == ProbeAnswers.NOWHERE) {
       locations.migrating(vm);
     } else if (host >= 0 && host < topology.hosts()) {
@@ -453,6 +459,7 @@ public final class HostTokenLoop implements TokenWork {
    * next time); at most {@code maxProbes} probes per call.
    */
   public void refreshCost(final long nowNanos, final int maxProbes) {
+    assert onOwnerThread();
     final Set<Integer> local = localVms().keySet();
     final CountingLocator locator = new CountingLocator(local, nowNanos);
     double total = 0;
@@ -470,6 +477,7 @@ public final class HostTokenLoop implements TokenWork {
    * traffic and the neighbours' known hosts: what {@code score plan --vm} shows.
    */
   public PlanTerms planTerms(final int vmIp, final int to, final long nowNanos) {
+    assert onOwnerThread();
     final Set<Integer> local = localVms().keySet();
     final CountingLocator locator = new CountingLocator(local, nowNanos);
     locator.probesLeft = 0;
@@ -523,6 +531,21 @@ public final class HostTokenLoop implements TokenWork {
       }
       return host;
     }
+  }
+
+  /** Whether the caller is the loop's owner (the first caller becomes it). */
+  private boolean onOwnerThread() {
+    if (owner == null) {
+      owner = Thread.currentThread();
+    }
+    if (owner != Thread.currentThread()) {
+      throw new AssertionError(
+          "the host's token loop is owned by "
+              + owner.getName()
+              + ", called from "
+              + Thread.currentThread().getName());
+    }
+    return true;
   }
 
   // ------------------------------------------------------------------ what it did

@@ -1,11 +1,11 @@
 package score.core.port;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
- * The local hypervisor: libvirt in the agent, the model in the simulator. Calls that take time (a
- * live migration) report through a listener; none blocks the caller.
+ * The local hypervisor as the host's loop sees it: libvirt in the agent, the model in the
+ * simulator. Both calls read a snapshot and never block. Moving a VM is the loop's mover (its
+ * {@code Holder.Mover} port), one path for decided moves, {@code score migrate} and drains.
  */
 public interface Hypervisor {
   /**
@@ -31,25 +31,4 @@ public interface Hypervisor {
   record Room(int freeSlots, long freeMemoryBytes) {}
 
   Room room();
-
-  /** What the planner chose for one live migration. */
-  record MigrationOrder(
-      String vmName,
-      int destinationHostId,
-      long bytesPerSecond,
-      Duration maxDowntime,
-      boolean postCopyAllowed) {}
-
-  /** Progress and end of a migration, on the executor the adapter was given. */
-  interface MigrationListener {
-    void progress(long dataProcessedBytes, long dataRemainingBytes, int iteration);
-
-    void finished(boolean succeeded, String why);
-  }
-
-  /** Starts a live migration; returns at once. */
-  void migrate(MigrationOrder order, MigrationListener listener);
-
-  /** Aborts the running migration of {@code vmName}; the VM stays on this host. */
-  void abort(String vmName);
 }

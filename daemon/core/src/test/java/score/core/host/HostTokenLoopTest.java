@@ -92,12 +92,6 @@ class HostTokenLoopTest {
       public Room room() {
         return new Room(4, 8L << 30);
       }
-
-      @Override
-      public void migrate(final MigrationOrder order, final MigrationListener listener) {}
-
-      @Override
-      public void abort(final String vmName) {}
     };
   }
 
@@ -397,5 +391,27 @@ class HostTokenLoopTest {
     assertNull(loop.hold(next, false, 0, 10 * SECOND), "a new hold starts the idle hold again");
     assertNull(loop.hold(next, false, 0, 11 * SECOND), "no lease: waits longer");
     assertNotNull(loop.hold(next, false, 0, 12 * SECOND), "without a lease after twice the hold");
+  }
+
+  @Test
+  void aCallFromAnotherThreadThanTheOwnersShouldFail() throws Exception {
+    local.add(vm(A));
+    final HostTokenLoop loop = loop();
+    loop.refreshCost(0, 0); // this thread owns it now
+    final Throwable[] thrown = new Throwable[1];
+    final Thread stranger =
+        new Thread(
+            () -> {
+              try {
+                loop.hold(token(0, A), true, SECOND, 1);
+              } catch (final AssertionError e) {
+                thrown[0] = e;
+              }
+            },
+            "stranger");
+    stranger.start();
+    stranger.join();
+    assertNotNull(thrown[0], "the loop asserts where it runs");
+    assertTrue(thrown[0].getMessage().contains("stranger"), thrown[0].getMessage());
   }
 }

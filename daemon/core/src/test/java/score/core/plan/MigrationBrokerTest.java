@@ -15,18 +15,9 @@ import org.junit.jupiter.api.Test;
 /** The broker of one migration: raises on a dirtier round, never lowers, post-copy when due. */
 class MigrationBrokerTest {
   private static final long MIB = 1 << 20;
-  private static final PowerModel POWER =
-      new PowerModel(Power.ofWatts(2), Power.ofWatts(2), BitRate.parse("1Gbps"), 2);
 
   private static MigrationGoal deadline(final Duration deadline, final boolean postCopy) {
-    return new MigrationGoal(
-        Optional.of(deadline),
-        Optional.empty(),
-        Duration.ofMillis(300),
-        MigrationGoal.Objective.MIN_BANDWIDTH,
-        Optional.empty(),
-        POWER,
-        postCopy);
+    return Goals.deadline(deadline, postCopy);
   }
 
   @Test
@@ -101,15 +92,7 @@ class MigrationBrokerTest {
   @Test
   void postCopyShouldStartAfterTheFirstCopyWhenPreCopyCannotConverge() {
     // 64 Mbps (8 MiB/s) against 5,000 pages/s (19.5 MiB/s): the plan rescues with post-copy.
-    final MigrationGoal goal =
-        new MigrationGoal(
-            Optional.empty(),
-            Optional.of(BitRate.parse("64Mbps")),
-            Duration.ofMillis(300),
-            MigrationGoal.Objective.MIN_BANDWIDTH,
-            Optional.empty(),
-            POWER,
-            true);
+    final MigrationGoal goal = Goals.bandwidth(BitRate.parse("64Mbps"), true);
     final MigrationPlan plan =
         MigrationBroker.plan(goal, 128 * MIB, DirtyRate.ofPagesPerSecond(5000));
     assertTrue(plan.postCopyAfterFirstRound());

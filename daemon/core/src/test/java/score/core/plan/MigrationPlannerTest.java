@@ -15,29 +15,14 @@ import org.junit.jupiter.api.Test;
 /** The one planner behind {@code score migrate} and the agent: deadlines, steps, post-copy. */
 class MigrationPlannerTest {
   private static final long MIB = 1 << 20;
-  private static final PowerModel POWER =
-      new PowerModel(Power.ofWatts(2), Power.ofWatts(2), BitRate.parse("1Gbps"), 2);
+  private static final PowerModel POWER = Goals.POWER;
 
   private static MigrationGoal deadline(final Duration deadline, final boolean postCopy) {
-    return new MigrationGoal(
-        Optional.of(deadline),
-        Optional.empty(),
-        Duration.ofMillis(300),
-        MigrationGoal.Objective.MIN_BANDWIDTH,
-        Optional.empty(),
-        POWER,
-        postCopy);
+    return Goals.deadline(deadline, postCopy);
   }
 
   private static MigrationGoal bandwidth(final BitRate bandwidth, final boolean postCopy) {
-    return new MigrationGoal(
-        Optional.empty(),
-        Optional.of(bandwidth),
-        Duration.ofMillis(300),
-        MigrationGoal.Objective.MIN_BANDWIDTH,
-        Optional.empty(),
-        POWER,
-        postCopy);
+    return Goals.bandwidth(bandwidth, postCopy);
   }
 
   @Property
