@@ -139,6 +139,24 @@ public final class Token {
    *
    * @param maxVms the largest token accepted
    */
+  /** The packed form as bytes: what {@link #write} puts on the wire. */
+  public byte[] toBytes() {
+    final ByteBuf out = io.netty.buffer.Unpooled.buffer(payloadBytes());
+    try {
+      write(out);
+      final byte[] bytes = new byte[out.readableBytes()];
+      out.readBytes(bytes);
+      return bytes;
+    } finally {
+      out.release();
+    }
+  }
+
+  /** The token packed in {@code bytes}, checked as {@link #read} checks a frame's payload. */
+  public static Token fromBytes(final byte[] bytes, final int maxVms) throws ProtocolException {
+    return read(io.netty.buffer.Unpooled.wrappedBuffer(bytes), maxVms);
+  }
+
   public static Token read(final ByteBuf in, final int maxVms) throws ProtocolException {
     final int length = in.readableBytes();
     final Token token = new TokenView().wrap(in, in.readerIndex(), length, maxVms).toToken();

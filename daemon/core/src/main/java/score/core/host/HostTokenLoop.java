@@ -205,6 +205,28 @@ public final class HostTokenLoop implements TokenWork {
     this.members = settings.members().stream().mapToInt(Integer::intValue).sorted().toArray();
   }
 
+  /**
+   * A token that lists {@code vmIds} with their {@code entries}, at the start of a rotation in
+   * {@code policy}'s order: what a ring's token is after one rotation in which every host added its
+   * VMs (the simulator starts there).
+   */
+  public static Token rotationOf(
+      final score.protocol.TokenPolicy policy,
+      final long epoch,
+      final int creator,
+      final int[] vmIds,
+      final byte[] entries) {
+    return TokenRoster.nextRotation(
+        new Token(
+            policy,
+            epoch,
+            0,
+            0,
+            creator,
+            vmIds.clone(),
+            policy.carriesLevels() ? entries.clone() : null));
+  }
+
   // ------------------------------------------------------------------ the token
 
   @Override

@@ -72,6 +72,14 @@ public final class RingNode {
   private long promisedSequence;
   private int promisedTo = -1;
 
+  /**
+   * The highest other host seen asking a lease for the very copy promised to {@link #promisedTo}
+   * (-1: none). Two hosts can hold one (epoch, sequence) when a handover's acknowledgement and the
+   * refusal of its retry are both lost; the hosts' promises would then split between them and
+   * neither would ever get a majority. The copy of the lower host stands down.
+   */
+  private int duplicateHolder = -1;
+
   /** Whether a promise is standing; it ends at {@link #promiseUntil}. */
   private boolean promising;
 
@@ -193,7 +201,7 @@ public final class RingNode {
       if (next != null) {
         java.util.Arrays.fill(handoverRefused, false);
         preferredNext = wantedNext;
-        handover = next.advanced(next.position());
+        handover = handedOver(next);
         // From here on the token may be elsewhere: this host never acts on its old lease again.
         leased = false;
         retryHandover(nowNanos);
@@ -271,6 +279,14 @@ public final class RingNode {
   }
 
   // ------------------------------------------------------------------ messages
+
+  /**
+   * The token as its holder hands it over: one handover later (a higher sequence), at the position
+   * the work left it. A simulated ring hands over the same way.
+   */
+  public static Token handedOver(final Token next) {
+    return next.advanced(next.position());
+  }
 
   /** Handles one message from {@code sender}. */
   public void received(final int sender, final Message message, final long nowNanos) {
@@ -459,6 +475,14 @@ public final class RingNode {
     if (epoch >= tokenEpoch) {
       lastEvidence = nowNanos;
     }
+    if (duplicateOfPromised(epoch, sequence, sender, nowNanos)) {
+      // One copy held by two hosts: the lower one is told a newer copy exists (only told: this
+      // host records nothing newer), drops its copy, and the promises go to the other.
+      outbox.send(
+          sender,
+          new Message.HeartbeatAck(heartbeat.nonce(), epoch, sequence + 1, false, fingerprint));
+      return;
+    }
     final boolean confirmed = mayConfirm(epoch, sequence, sender, nowNanos);
     if (confirmed) {
       confirm(epoch, sequence, sender, nowNanos);
@@ -472,6 +496,27 @@ public final class RingNode {
         sender,
         new Message.HeartbeatAck(
             heartbeat.nonce(), tokenEpoch, tokenSequence, confirmed, fingerprint));
+  }
+
+  /**
+   * Whether {@code sender}'s lease request is for the copy this host promised to another host, or
+   * promised to {@code sender} while a higher host asks for it too, and {@code sender} is the lower
+   * of the two: then it must stand down.
+   */
+  private boolean duplicateOfPromised(
+      final long epoch, final long sequence, final int sender, final long nowNanos) {
+    if (!promiseStands(nowNanos) || promisedEpoch != epoch || promisedSequence != sequence) {
+      duplicateHolder = -1;
+      return false;
+    }
+    if (promisedTo != sender) {
+      if (sender > promisedTo) {
+        duplicateHolder = Math.max(duplicateHolder, sender);
+        return false; // the promise binds this host; the lower holder is told when it renews
+      }
+      return true;
+    }
+    return duplicateHolder > sender;
   }
 
   private void releaseOwnPromise(final Token given, final long nowNanos) {
