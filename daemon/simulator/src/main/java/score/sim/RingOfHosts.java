@@ -8,8 +8,6 @@ import score.core.decision.LocationCache;
 import score.core.decision.MigrationCost;
 import score.core.decision.MigrationDecider;
 import score.core.decision.NeighbourTraffic;
-import score.core.decision.NeighbourhoodCost;
-import score.core.decision.TokenEntry;
 import score.core.decision.Topology;
 import score.core.host.HostTokenLoop;
 import score.core.port.Hypervisor;
@@ -160,18 +158,10 @@ public final class RingOfHosts {
     private Token firstToken() {
       final int vms = traffic.vms();
       final int[] ids = new int[vms];
-      final byte[] entries = new byte[vms];
-      final NeighbourhoodCost neighbourhood = new NeighbourhoodCost(topology, weights);
       for (int vm = 0; vm < vms; vm++) {
         ids[vm] = vm + 1;
-        neighbourhood.load(row.of(vm), allocation);
-        final int host = allocation.hostOf(vm);
-        entries[vm] =
-            TokenEntry.forPolicy(
-                policy,
-                TokenEntry.pack(neighbourhood.highestLevelFrom(host), neighbourhood.load()),
-                TokenEntry.packPairCost(neighbourhood.highestPairCostFrom(host)));
       }
+      final byte[] entries = Simulator.trueEntries(policy, row, vms, allocation, topology, weights);
       return HostTokenLoop.rotationOf(policy, 1, 0, ids, entries);
     }
 

@@ -92,17 +92,7 @@ public final class Simulator {
       ids[vm] = vm;
     }
     OverallCost.Row row = new OverallCost.Row(trafficOf(0));
-    final NeighbourhoodCost neighbourhood = new NeighbourhoodCost(topology, weights);
-    final byte[] entries = new byte[vms];
-    for (int vm = 0; vm < vms; vm++) {
-      neighbourhood.load(row.of(vm), allocation);
-      final int host = allocation.hostOf(vm);
-      entries[vm] =
-          TokenEntry.forPolicy(
-              policy,
-              TokenEntry.pack(neighbourhood.highestLevelFrom(host), neighbourhood.load()),
-              TokenEntry.packPairCost(neighbourhood.highestPairCostFrom(host)));
-    }
+    final byte[] entries = trueEntries(policy, row, vms, allocation, topology, weights);
     final MigrationDecider decider = new MigrationDecider(topology, weights, rule);
     final double[] costs = new double[rounds + 1];
     final double[] startCosts = new double[rounds];
@@ -147,5 +137,30 @@ public final class Simulator {
       costs[round + 1] = OverallCost.of(traffic, allocation, topology, weights);
     }
     return new Run(policy, costs, startCosts, migrations, allocation);
+  }
+
+  /**
+   * Each VM's token entry under {@code policy} where it runs in {@code allocation}: what its host
+   * writes at its visit (level and load, or its highest pairwise cost for global).
+   */
+  static byte[] trueEntries(
+      final TokenPolicy policy,
+      final OverallCost.Row row,
+      final int vms,
+      final Allocation allocation,
+      final Topology topology,
+      final LinkWeights weights) {
+    final NeighbourhoodCost neighbourhood = new NeighbourhoodCost(topology, weights);
+    final byte[] entries = new byte[vms];
+    for (int vm = 0; vm < vms; vm++) {
+      neighbourhood.load(row.of(vm), allocation);
+      final int host = allocation.hostOf(vm);
+      entries[vm] =
+          TokenEntry.forPolicy(
+              policy,
+              TokenEntry.pack(neighbourhood.highestLevelFrom(host), neighbourhood.load()),
+              TokenEntry.packPairCost(neighbourhood.highestPairCostFrom(host)));
+    }
+    return entries;
   }
 }
