@@ -28,6 +28,14 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
   private int locationsPending;
   private int vmCursor;
   private int[] hosts = new int[16];
+
+  /**
+   * Where each asked host stands in {@link #hosts}: open addressing, index + 1 per slot (0 empty),
+   * a power of two at least twice the hosts asked. Rack mates make a decision ask hundreds of
+   * hosts, and the rule looks each up once per mate: a scan would make that quadratic.
+   */
+  private int[] hostSlots = new int[32];
+
   private int[] freeSlots = new int[16];
   private long[] freeMemoryBytes = new long[16];
   private boolean[] answered = new boolean[16];
@@ -48,7 +56,7 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
     round = requestId;
     vmCount = 0;
     vmCursor = 0;
-    hostCount = 0;
+    clearHosts();
     capacityPending = 0;
     final int neighbours = traffic.count();
     if (vms.length < neighbours) {
@@ -110,7 +118,7 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
       final long nowNanos,
       final long timeoutNanos,
       final Topology rackMatesIn) {
-    hostCount = 0;
+    clearHosts();
     for (int k = 0; k < vmCount; k++) {
       final int host = hostOfVm[k];
       if (host != UNKNOWN && host != currentHost && indexOfHost(host) < 0) {
@@ -225,13 +233,24 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
     return answered[h] ? freeMemoryBytes[h] : 0;
   }
 
+  private void clearHosts() {
+    hostCount = 0;
+    Arrays.fill(hostSlots, 0);
+  }
+
+  /** The index of {@code host} in {@link #hosts}, or -1: one probe sequence of the hash index. */
   private int indexOfHost(final int host) {
-    for (int h = 0; h < hostCount; h++) {
-      if (hosts[h] == host) {
-        return h;
+    final int[] slots = hostSlots;
+    final int mask = slots.length - 1;
+    for (int slot = mix(host) & mask; ; slot = (slot + 1) & mask) {
+      final int entry = slots[slot];
+      if (entry == 0) {
+        return -1;
+      }
+      if (hosts[entry - 1] == host) {
+        return entry - 1;
       }
     }
-    return -1;
   }
 
   private void addHost(final int host) {
@@ -244,5 +263,29 @@ public final class ProbeBook implements ProbeAnswers, VmLocator, HostRoom {
     hosts[hostCount] = host;
     answered[hostCount] = false;
     hostCount++;
+    if (2 * hostCount > hostSlots.length) {
+      // At most half full, so probe sequences stay short: rebuild at twice the size.
+      hostSlots = new int[2 * hostSlots.length];
+      for (int h = 0; h < hostCount; h++) {
+        insertSlot(h);
+      }
+    } else {
+      insertSlot(hostCount - 1);
+    }
+  }
+
+  private void insertSlot(final int index) {
+    final int mask = hostSlots.length - 1;
+    int slot = mix(hosts[index]) & mask;
+    while (hostSlots[slot] != 0) {
+      slot = (slot + 1) & mask;
+    }
+    hostSlots[slot] = index + 1;
+  }
+
+  /** Spreads host ids over the slots (ids are dense small integers). */
+  private static int mix(final int host) {
+    final int h = host * 0x9E3779B9;
+    return h ^ (h >>> 16);
   }
 }
