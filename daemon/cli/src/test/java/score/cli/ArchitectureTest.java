@@ -107,7 +107,7 @@ class ArchitectureTest {
   /**
    * The core's entry points that compute eq. 1 or eq. 2, route the token or decide a migration's
    * bandwidth or technique, by owner: only core types may call them (NeighbourhoodCost,
-   * CommunicationCost, MigrationDecider, Holder, HostTokenLoop, TokenRoster, RingNode, PassOnWork,
+   * CommunicationCost, MigrationDecider, Holder, HostTokenLoop, WorkingToken, RingNode, PassOnWork,
    * MigrationBroker, DrainPlanner and the planners themselves), so adapters and the simulator reach
    * them only through those.
    */
@@ -116,7 +116,8 @@ class ArchitectureTest {
           "score.core.decision.LinkWeights", Set.of("pathCost"),
           "score.core.decision.MigrationDecider", Set.of("decide"),
           "score.core.decision.TokenOrder", Set.of("order"),
-          "score.core.decision.TokenRoster", Set.of("refresh", "nextRotation"),
+          "score.core.decision.WorkingToken",
+              Set.of("upkeep", "nextRotation", "setPosition", "setEntry"),
           "score.protocol.Token", Set.of("advanced"),
           "score.core.plan.MigrationPlanner", Set.of("plan", "replan"),
           "score.core.plan.LeastBandwidthPlanner", Set.of("plan"),
@@ -152,10 +153,9 @@ class ArchitectureTest {
   @Test
   void onlyTheCoreComputesDecidesRoutesOrPlans() {
     onlyTheCore(new String[] {"score.agent.."}, Set.of()).check(production);
-    // The simulator still orders its rounds itself (TokenOrder) until it runs the host's token
-    // loop for every host; everything else it reaches through the core.
-    onlyTheCore(new String[] {"score.sim.."}, Set.of("score.core.decision.TokenOrder"))
-        .check(production);
+    // The simulator runs the host's token loop for every host: it too reaches all of it only
+    // through the core.
+    onlyTheCore(new String[] {"score.sim.."}, Set.of()).check(production);
   }
 
   @Test

@@ -1,7 +1,9 @@
 package score.sim;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import score.core.decision.Holder;
 import score.core.decision.LinkWeights;
 import score.core.decision.LocationCache;
@@ -9,6 +11,7 @@ import score.core.decision.MigrationCost;
 import score.core.decision.MigrationDecider;
 import score.core.decision.NeighbourTraffic;
 import score.core.decision.Topology;
+import score.core.decision.WorkingToken;
 import score.core.host.HostTokenLoop;
 import score.core.port.Hypervisor;
 import score.core.port.ProbeAnswers;
@@ -31,25 +34,57 @@ import score.protocol.TokenPolicy;
  * model answers the truth: what the agents' announcements give them. A round is one rotation of the
  * token; the entries start as after one rotation in which every host added its VMs.
  *
- * <p>Every hop costs a pass over the token (encoding, decoding, its holder's upkeep), so a rotation
- * costs about VMs × VMs: meant for the small instances on which it checks that {@link Simulator}'s
- * figures are what agents do (a 16-host instance runs in well under a second).
+ * <p>How often the token crosses the wire is the {@link Wire} setting. {@link Wire#EVERY_HOP} is
+ * the agents' way exactly: each host receives a decoded {@link Token} and hands one on ({@link
+ * HostTokenLoop#hold}), so a hop costs a pass over the token and a rotation about VMs × VMs, fit
+ * for small instances. {@link Wire#EACH_ROTATION}, what {@link Simulator} runs at data-centre
+ * scale, passes one {@link WorkingToken} from host to host ({@link HostTokenLoop#holdInPlace}, the
+ * same work without the copies), so a hop costs the holder's own VMs; the token is encoded and
+ * decoded once per rotation. Both give the same run (a test holds them equal).
+ *
+ * <p>Between two holds a host's loop keeps nothing the model can change (which VMs ran at its last
+ * hold, to notice stopped ones: the model stops none; its location cache keeps nothing; moves end
+ * at once), so only the loops of the {@value #LOOPS_KEPT} most recent holders are kept and others
+ * are built again when the token comes back: a million hosts do not need a million loops in memory.
  */
 public final class RingOfHosts {
+  /** How many hosts' loops stay in memory between their holds. */
+  static final int LOOPS_KEPT = 1 << 14;
+
+  /** When the token is encoded and decoded as on the wire. */
+  public enum Wire {
+    /** At every hop, through the agents' own {@link HostTokenLoop#hold}. */
+    EVERY_HOP,
+    /** Worked in place from host to host, encoded and decoded at the end of each rotation. */
+    EACH_ROTATION
+  }
+
   private final Topology topology;
   private final LinkWeights weights;
   private final TrafficSchedule schedule;
   private final MigrationDecider.CandidateRule rule;
+  private final Wire wire;
 
+  /** The token encoded and decoded at every hop: the agents' way exactly. */
   public RingOfHosts(
       final Topology topology,
       final LinkWeights weights,
       final TrafficSchedule schedule,
       final MigrationDecider.CandidateRule rule) {
+    this(topology, weights, schedule, rule, Wire.EVERY_HOP);
+  }
+
+  public RingOfHosts(
+      final Topology topology,
+      final LinkWeights weights,
+      final TrafficSchedule schedule,
+      final MigrationDecider.CandidateRule rule,
+      final Wire wire) {
     this.topology = topology;
     this.weights = weights;
     this.schedule = schedule;
     this.rule = rule;
+    this.wire = wire;
   }
 
   /** Runs {@code rounds} rotations of the token from {@code initial} (not changed). */
@@ -68,7 +103,13 @@ public final class RingOfHosts {
     private final HostMembers members;
     private final int rounds;
     private final MigrationCost migrationCost;
-    private final HostTokenLoop[] loops;
+    private final Map<Integer, HostTokenLoop> loops =
+        new LinkedHashMap<>(64, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(final Map.Entry<Integer, HostTokenLoop> eldest) {
+            return size() > LOOPS_KEPT;
+          }
+        };
     private final MigrationDecider decider;
     private final int[] migrations;
     private final double[] costs;
@@ -88,7 +129,6 @@ public final class RingOfHosts {
       this.members = new HostMembers(allocation);
       this.rounds = rounds;
       this.migrationCost = migrationCost;
-      this.loops = new HostTokenLoop[topology.hosts()];
       this.decider = new MigrationDecider(topology, weights, rule);
       this.migrations = new int[rounds];
       this.costs = new double[rounds + 1];
@@ -111,29 +151,68 @@ public final class RingOfHosts {
         return new Simulator.Run(policy, costs, startCosts, migrations, allocation);
       }
       startCosts[0] = costs[0];
-      Token token = firstToken();
+      if (wire == Wire.EVERY_HOP) {
+        runOverTheWire(firstToken());
+      } else {
+        runInPlace(WorkingToken.of(firstToken()));
+      }
+      return new Simulator.Run(policy, costs, startCosts, migrations, allocation);
+    }
+
+    /** Each host gets a decoded token and hands one on, as an agent does. */
+    private void runOverTheWire(final Token first) {
+      Token token = first;
       int at = allocation.hostOf(token.vmId(0) - 1);
-      final long maxStepsPerHold = 4L * token.vmCount() + 16;
       while (round < rounds) {
         final HostTokenLoop loop = loop(at);
         final long rotationsBefore = loop.rotations();
         Token next = null;
         for (long step = 0; next == null; step++) {
-          if (step > maxStepsPerHold) {
-            throw new IllegalStateException("host " + at + " never passed the token on");
-          }
+          checkSteps(step, token.vmCount(), at);
           next = loop.hold(token, true, nowNanos + Long.MAX_VALUE / 2, nowNanos);
           nowNanos++;
         }
         if (loop.rotations() > rotationsBefore) {
           endRound();
         }
-        final int wanted = loop.nextHost(next);
-        final int to = wanted >= 0 && wanted != at ? wanted : (at + 1) % topology.hosts();
+        final int to = nextHost(loop.nextHost(next), at);
         token = overTheWire(RingNode.handedOver(next));
         at = to;
       }
-      return new Simulator.Run(policy, costs, startCosts, migrations, allocation);
+    }
+
+    /** One working token goes from host to host; it crosses the wire once per rotation. */
+    private void runInPlace(final WorkingToken first) {
+      WorkingToken token = first;
+      int at = allocation.hostOf(token.vmId(0) - 1);
+      while (round < rounds) {
+        final HostTokenLoop loop = loop(at);
+        final long rotationsBefore = loop.rotations();
+        boolean passed = false;
+        for (long step = 0; !passed; step++) {
+          checkSteps(step, token.vmCount(), at);
+          passed = loop.holdInPlace(token, true, nowNanos + Long.MAX_VALUE / 2, nowNanos);
+          nowNanos++;
+        }
+        final int to = nextHost(loop.nextHost(), at);
+        token.handedOver();
+        if (loop.rotations() > rotationsBefore) {
+          endRound();
+          token = WorkingToken.of(overTheWire(token.toToken()));
+        }
+        at = to;
+      }
+    }
+
+    private void checkSteps(final long step, final int vms, final int host) {
+      if (step > 4L * vms + 16) {
+        throw new IllegalStateException("host " + host + " never passed the token on");
+      }
+    }
+
+    /** The host a loop named, or the next in ring order. */
+    private int nextHost(final int wanted, final int at) {
+      return wanted >= 0 && wanted != at ? wanted : (at + 1) % topology.hosts();
     }
 
     private void endRound() {
@@ -166,10 +245,7 @@ public final class RingOfHosts {
     }
 
     private HostTokenLoop loop(final int host) {
-      if (loops[host] == null) {
-        loops[host] = newLoop(host);
-      }
-      return loops[host];
+      return loops.computeIfAbsent(host, this::newLoop);
     }
 
     private HostTokenLoop newLoop(final int host) {

@@ -15,9 +15,9 @@ import score.core.decision.MigrationCost;
 import score.core.decision.MigrationDecider;
 import score.core.decision.NeighbourTraffic;
 import score.core.decision.NeighbourhoodCost;
-import score.core.decision.TokenRoster;
 import score.core.decision.Topology;
 import score.core.decision.VmLocator;
+import score.core.decision.WorkingToken;
 import score.core.port.CapacityProbes;
 import score.core.port.Deadlines;
 import score.core.port.Hypervisor;
@@ -32,7 +32,7 @@ import score.protocol.Token;
  * for its own VMs, driven through ports only, so the agent and the simulator run this same code.
  *
  * <ul>
- *   <li>Token upkeep: the token's VM list kept true ({@link TokenRoster}).
+ *   <li>Token upkeep: the token's VM list kept true ({@link WorkingToken#upkeep}).
  *   <li>The holder's visit of its own VM whose turn it is ({@link Holder}: probe, eq. 2, move),
  *       under a confirmed lease only; the VM's new entry written into the token.
  *   <li>Routing: the token goes to the host of the next VM, from the {@link LocationCache} or a
@@ -158,8 +158,10 @@ public final class HostTokenLoop implements TokenWork {
 
   private Set<Integer> localAtLastHold = Set.of();
   private final Set<Integer> movedAway = new HashSet<>();
-  private Token working;
+  private WorkingToken working;
+  private WorkingToken passed;
   private long visit;
+  private long heldSequence;
   private boolean visiting;
   private int routeTo = -1;
   private long routeAsked;
@@ -216,15 +218,18 @@ public final class HostTokenLoop implements TokenWork {
       final int creator,
       final int[] vmIds,
       final byte[] entries) {
-    return TokenRoster.nextRotation(
-        new Token(
-            policy,
-            epoch,
-            0,
-            0,
-            creator,
-            vmIds.clone(),
-            policy.carriesLevels() ? entries.clone() : null));
+    final WorkingToken token =
+        WorkingToken.of(
+            new Token(
+                policy,
+                epoch,
+                0,
+                0,
+                creator,
+                vmIds.clone(),
+                policy.carriesLevels() ? entries.clone() : null));
+    token.nextRotation();
+    return token.toToken();
   }
 
   // ------------------------------------------------------------------ the token
@@ -237,23 +242,55 @@ public final class HostTokenLoop implements TokenWork {
     if (working == null
         || working.epoch() != token.epoch()
         || working.sequence() != token.sequence()) {
-      // A fresh hold: upkeep of the VM list, then work on it.
-      holds.incrementAndGet();
-      working =
-          TokenRoster.refresh(token, local.keySet(), localAtLastHold, movedAway, settings.maxVms());
-      localAtLastHold = Set.copyOf(local.keySet());
-      movedAway.clear();
-      heldSinceNanos = nowNanos;
-      visiting = false;
-      routingVm = 0;
-      routeTo = -1;
+      freshHold(WorkingToken.of(token), local, nowNanos);
     }
+    return work(local, mayAct, nowNanos) ? passed.toToken() : null;
+  }
+
+  /**
+   * {@link #hold} on a token worked in place, as the simulator passes one from host to host: the
+   * same work, without copying the token in and out (a hop costs this host's VMs, not the token's
+   * length).
+   *
+   * @return whether the token is to be passed on (to {@link #nextHost()})
+   */
+  public boolean holdInPlace(
+      final WorkingToken token,
+      final boolean mayAct,
+      final long leaseUntilNanos,
+      final long nowNanos) {
+    assert onOwnerThread();
+    final Map<Integer, Hypervisor.Vm> local = localVms();
+    if (working != token || working.sequence() != heldSequence) {
+      freshHold(token, local, nowNanos);
+    }
+    return work(local, mayAct, nowNanos);
+  }
+
+  /** A fresh hold: upkeep of the VM list, then work on it. */
+  private void freshHold(
+      final WorkingToken token, final Map<Integer, Hypervisor.Vm> local, final long nowNanos) {
+    holds.incrementAndGet();
+    working = token;
+    heldSequence = token.sequence();
+    working.upkeep(local.keySet(), localAtLastHold, movedAway, settings.maxVms());
+    localAtLastHold = Set.copyOf(local.keySet());
+    movedAway.clear();
+    heldSinceNanos = nowNanos;
+    visiting = false;
+    routingVm = 0;
+    routeTo = -1;
+  }
+
+  /** One step of the hold; true once the token is to be passed on ({@link #passed}). */
+  private boolean work(
+      final Map<Integer, Hypervisor.Vm> local, final boolean mayAct, final long nowNanos) {
     if (working.vmCount() == 0) {
       // Nothing to visit: keep the token the idle hold, and pass it on once a lease confirms the
       // hold (or without one after twice the hold: nothing could act here anyway).
       final long held = nowNanos - heldSinceNanos;
       if (held < settings.idleHoldNanos() || (!mayAct && held < 2 * settings.idleHoldNanos())) {
-        return null;
+        return false;
       }
       routeTo = -1;
       return finish(working);
@@ -270,10 +307,10 @@ public final class HostTokenLoop implements TokenWork {
     return route(vm, nowNanos);
   }
 
-  private Token visit(final Hypervisor.Vm vm, final boolean mayAct, final long nowNanos) {
+  private boolean visit(final Hypervisor.Vm vm, final boolean mayAct, final long nowNanos) {
     if (!visiting) {
       if (!mayAct) {
-        return null; // a visit may end in a migration: only under a confirmed lease
+        return false; // a visit may end in a migration: only under a confirmed lease
       }
       visiting = true;
       visitingVm = vm;
@@ -289,12 +326,12 @@ public final class HostTokenLoop implements TokenWork {
       holder.step(nowNanos);
     }
     if (holder.phase() != Holder.Phase.DONE) {
-      return null;
+      return false;
     }
     if (Deadlines.before(
         nowNanos,
         visitStartedNanos + settings.rotationPaceNanos() / Math.max(1, working.vmCount()))) {
-      return null;
+      return false;
     }
     visiting = false;
     final Holder.Outcome outcome = holder.outcome().orElseThrow();
@@ -309,7 +346,7 @@ public final class HostTokenLoop implements TokenWork {
         locations.found(vm.ipv4(), outcome.decision().toHost(), nowNanos);
       }
     }
-    working = withEntry(working, working.position(), outcome.entryFor(working.policy()));
+    working.setEntry(working.position(), outcome.entryFor(working.policy()));
     return advance();
   }
 
@@ -323,11 +360,11 @@ public final class HostTokenLoop implements TokenWork {
   }
 
   /** The token goes to the host of the VM at its position, once known. */
-  private Token route(final int vm, final long nowNanos) {
+  private boolean route(final int vm, final long nowNanos) {
     final int cached = locations.hostOf(vm, nowNanos);
     if (cached != VmLocator.UNKNOWN && cached != self) {
       routeTo = cached;
-      return working;
+      return finish(working);
     }
     if (routingVm != vm) {
       routingVm = vm;
@@ -337,16 +374,16 @@ public final class HostTokenLoop implements TokenWork {
       final int answered = locations.hostOf(vm, nowNanos);
       if (answered != VmLocator.UNKNOWN && answered != self) {
         routeTo = answered;
-        return working;
+        return finish(working);
       }
-      return null;
+      return false;
     }
     if (Deadlines.reached(nowNanos, routeDeadlineNanos)) {
       // Nobody answers for it: skip it this rotation (its host adds it again if it runs).
       routingVm = 0;
       return advance();
     }
-    return null;
+    return false;
   }
 
   /** Answers land in the location cache (routing and the cost metric read it). */
@@ -366,16 +403,16 @@ public final class HostTokenLoop implements TokenWork {
   }
 
   /** The next VM's turn; at the end of the list a new rotation in the policy's order. */
-  private Token advance() {
+  private boolean advance() {
     final int next = working.position() + 1;
     if (next >= working.vmCount()) {
       rotations.incrementAndGet();
-      working = TokenRoster.nextRotation(working);
+      working.nextRotation();
       routeTo = rotationEntry(working.sequence());
       return finish(working);
     }
-    working = withPosition(working, next);
-    return null; // the next VM at the next tick: visited here, or routed to its host
+    working.setPosition(next);
+    return false; // the next VM at the next tick: visited here, or routed to its host
   }
 
   /**
@@ -395,13 +432,20 @@ public final class HostTokenLoop implements TokenWork {
     return members[index];
   }
 
-  private Token finish(final Token token) {
+  /** The hold ends: the token is to be passed on. */
+  private boolean finish(final WorkingToken token) {
+    passed = token;
     working = null;
-    return token;
+    return true;
   }
 
   @Override
   public int nextHost(final Token passed) {
+    return routeTo;
+  }
+
+  /** Where the token passed by {@link #holdInPlace} goes; -1: the next host in ring order. */
+  public int nextHost() {
     return routeTo;
   }
 
@@ -615,39 +659,5 @@ public final class HostTokenLoop implements TokenWork {
       }
     }
     return byIp;
-  }
-
-  private static Token withEntry(final Token token, final int index, final byte entry) {
-    if (!token.policy().carriesLevels()) {
-      return token;
-    }
-    final int[] ids = new int[token.vmCount()];
-    final byte[] levels = new byte[token.vmCount()];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = token.vmId(i);
-      levels[i] = (byte) token.level(i);
-    }
-    levels[index] = entry;
-    return new Token(
-        token.policy(),
-        token.epoch(),
-        token.sequence(),
-        token.position(),
-        token.creator(),
-        ids,
-        levels);
-  }
-
-  private static Token withPosition(final Token token, final int position) {
-    final int[] ids = new int[token.vmCount()];
-    final byte[] levels = token.policy().carriesLevels() ? new byte[ids.length] : null;
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = token.vmId(i);
-      if (levels != null) {
-        levels[i] = (byte) token.level(i);
-      }
-    }
-    return new Token(
-        token.policy(), token.epoch(), token.sequence(), position, token.creator(), ids, levels);
   }
 }
