@@ -104,7 +104,7 @@ public final class Holder {
   private final CapacityProbes capacities;
   private final Mover mover;
   private final Settings settings;
-  private final ProbeBook book = new ProbeBook();
+  private final ProbeBook book;
 
   private Phase phase = Phase.IDLE;
   private long requestId;
@@ -128,11 +128,27 @@ public final class Holder {
       final CapacityProbes capacities,
       final Mover mover,
       final Settings settings) {
+    this(decider, locations, capacities, mover, settings, new ProbeBook());
+  }
+
+  /**
+   * @param book where this holder's probes and answers are kept: its own, or one shared by holders
+   *     whose visits never overlap (the simulator's hosts, each visit ending within its hold), so a
+   *     book sized for the largest decision stays warm instead of one per host
+   */
+  public Holder(
+      final MigrationDecider decider,
+      final LocationProbes locations,
+      final CapacityProbes capacities,
+      final Mover mover,
+      final Settings settings,
+      final ProbeBook book) {
     this.decider = decider;
     this.locations = locations;
     this.capacities = capacities;
     this.mover = mover;
     this.settings = settings;
+    this.book = book;
   }
 
   /** Where probe answers go (the adapters call it on the holder's thread). */

@@ -17,8 +17,8 @@ import score.protocol.TokenPolicy;
  * <p>An agent copies the token it receives into one ({@link #of}) and out of it when it hands the
  * token on ({@link #toToken}), as it decodes and encodes it anyway. The simulator passes one
  * working token from host to host, so a hop costs what the holder's own VMs cost, not what the
- * token's length costs: whether a VM is listed is answered from the list sorted at the last
- * reordering plus the VMs added since, without a pass over the token.
+ * token's length costs: whether a VM is listed is answered by a hash set of the listed VMs (one
+ * probe, where a binary search over millions of VMs would miss the cache twenty times).
  */
 public final class WorkingToken {
   private final TokenPolicy policy;
@@ -30,10 +30,8 @@ public final class WorkingToken {
   private byte[] entries;
   private int count;
 
-  /** The listed VMs as of the last reordering, sorted; VMs added since are in {@link #added}. */
-  private int[] sortedIds;
-
-  private final Set<Integer> added = new HashSet<>();
+  /** The listed VMs. */
+  private final ListedVms listed;
 
   private WorkingToken(
       final TokenPolicy policy,
@@ -44,7 +42,7 @@ public final class WorkingToken {
       final byte[] entries,
       final int count,
       final int position,
-      final int[] sortedIds) {
+      final ListedVms listed) {
     this.policy = policy;
     this.epoch = epoch;
     this.sequence = sequence;
@@ -53,7 +51,7 @@ public final class WorkingToken {
     this.entries = entries;
     this.count = count;
     this.position = position;
-    this.sortedIds = sortedIds;
+    this.listed = listed;
   }
 
   /** A copy of {@code token} to work on; a VM listed twice keeps its first entry only. */
@@ -65,44 +63,30 @@ public final class WorkingToken {
       ids[i] = token.vmId(i);
       entries[i] = (byte) token.level(i);
     }
-    final int[] sorted = ids.clone();
-    Arrays.sort(sorted);
-    boolean duplicates = false;
-    for (int i = 1; i < n && !duplicates; i++) {
-      duplicates = sorted[i] == sorted[i - 1];
-    }
-    int count = n;
+    final ListedVms seen = new ListedVms();
+    int count = 0;
     int position = token.position();
-    if (duplicates) {
-      final Set<Integer> seen = new HashSet<>();
-      count = 0;
-      for (int i = 0; i < n; i++) {
-        if (!seen.add(ids[i])) {
-          if (i < token.position()) {
-            position--;
-          }
-          continue;
+    for (int i = 0; i < n; i++) {
+      if (!seen.add(ids[i])) {
+        if (i < token.position()) {
+          position--;
         }
-        ids[count] = ids[i];
-        entries[count] = entries[i];
-        count++;
+        continue;
       }
+      ids[count] = ids[i];
+      entries[count] = entries[i];
+      count++;
     }
-    final WorkingToken working =
-        new WorkingToken(
-            token.policy(),
-            token.epoch(),
-            token.sequence(),
-            token.creator(),
-            ids,
-            entries,
-            count,
-            clamp(position, count),
-            sorted);
-    if (duplicates) {
-      working.reindex();
-    }
-    return working;
+    return new WorkingToken(
+        token.policy(),
+        token.epoch(),
+        token.sequence(),
+        token.creator(),
+        ids,
+        entries,
+        count,
+        clamp(position, count),
+        seen);
   }
 
   /** The token to hand on or encode: a copy of the entries as they stand. */
@@ -166,7 +150,7 @@ public final class WorkingToken {
 
   /** Whether the token lists {@code vm}. */
   public boolean lists(final int vm) {
-    return Arrays.binarySearch(sortedIds, vm) >= 0 || added.contains(vm);
+    return listed.contains(vm);
   }
 
   /**
@@ -182,16 +166,24 @@ public final class WorkingToken {
       final Set<Integer> localAtLastHold,
       final Set<Integer> movedAway,
       final int maxVms) {
-    final Set<Integer> stopped = new HashSet<>();
+    Set<Integer> stopped = null;
     for (final int vm : localAtLastHold) {
       if (!localVms.contains(vm) && !movedAway.contains(vm) && lists(vm)) {
+        if (stopped == null) {
+          stopped = new HashSet<>();
+        }
         stopped.add(vm);
       }
     }
-    if (!stopped.isEmpty()) {
+    if (stopped != null) {
       remove(stopped);
     }
-    final int[] newVms = localVms.stream().mapToInt(Integer::intValue).sorted().toArray();
+    final int[] newVms = new int[localVms.size()];
+    int n = 0;
+    for (final int vm : localVms) {
+      newVms[n++] = vm;
+    }
+    Arrays.sort(newVms);
     for (final int vm : newVms) {
       if (count < maxVms && !lists(vm)) {
         append(vm);
@@ -209,7 +201,6 @@ public final class WorkingToken {
       entries[i] = currentEntries[order[i]];
     }
     position = 0;
-    reindex();
   }
 
   private void remove(final Set<Integer> stopped) {
@@ -228,7 +219,7 @@ public final class WorkingToken {
     }
     count = kept;
     position = clamp(newPosition, count);
-    reindex();
+    listed.rebuild(ids, count);
   }
 
   private void append(final int vm) {
@@ -240,16 +231,86 @@ public final class WorkingToken {
     ids[count] = vm;
     entries[count] = 0;
     count++;
-    added.add(vm);
-  }
-
-  private void reindex() {
-    sortedIds = Arrays.copyOf(ids, count);
-    Arrays.sort(sortedIds);
-    added.clear();
+    listed.add(vm);
   }
 
   private static int clamp(final int position, final int count) {
     return count == 0 ? 0 : Math.min(Math.max(0, position), count - 1);
+  }
+
+  /**
+   * A set of VM ids without boxing: open addressing in one array kept at most half full, 0 marking
+   * an empty slot (a listed VM 0, which only a stranger's token carries, is kept aside).
+   */
+  private static final class ListedVms {
+    private int[] slots = new int[16];
+    private int size;
+    private boolean zero;
+
+    boolean contains(final int vm) {
+      if (vm == 0) {
+        return zero;
+      }
+      final int mask = slots.length - 1;
+      for (int slot = mix(vm) & mask; ; slot = (slot + 1) & mask) {
+        if (slots[slot] == vm) {
+          return true;
+        }
+        if (slots[slot] == 0) {
+          return false;
+        }
+      }
+    }
+
+    /** Adds {@code vm}; false if it was there. */
+    boolean add(final int vm) {
+      if (vm == 0) {
+        final boolean added = !zero;
+        zero = true;
+        return added;
+      }
+      if (2 * (size + 1) > slots.length) {
+        final int[] old = slots;
+        slots = new int[2 * old.length];
+        for (final int kept : old) {
+          if (kept != 0) {
+            insert(kept);
+          }
+        }
+      }
+      return insert(vm);
+    }
+
+    private boolean insert(final int vm) {
+      final int mask = slots.length - 1;
+      int slot = mix(vm) & mask;
+      while (slots[slot] != 0) {
+        if (slots[slot] == vm) {
+          return false;
+        }
+        slot = (slot + 1) & mask;
+      }
+      slots[slot] = vm;
+      size++;
+      return true;
+    }
+
+    void rebuild(final int[] ids, final int count) {
+      int capacity = 16;
+      while (capacity < 2 * count) {
+        capacity <<= 1;
+      }
+      slots = new int[capacity];
+      size = 0;
+      zero = false;
+      for (int i = 0; i < count; i++) {
+        add(ids[i]);
+      }
+    }
+
+    private static int mix(final int vm) {
+      final int h = vm * 0x9E3779B9;
+      return h ^ (h >>> 16);
+    }
   }
 }

@@ -15,6 +15,7 @@ import score.core.decision.MigrationCost;
 import score.core.decision.MigrationDecider;
 import score.core.decision.NeighbourTraffic;
 import score.core.decision.NeighbourhoodCost;
+import score.core.decision.ProbeBook;
 import score.core.decision.Topology;
 import score.core.decision.VmLocator;
 import score.core.decision.WorkingToken;
@@ -152,12 +153,14 @@ public final class HostTokenLoop implements TokenWork {
   private final LocationCache locations;
   private final Settings settings;
   private final int[] members;
-  private final NeighbourhoodCost cost;
+  private final score.core.decision.LinkWeights weights;
+  private NeighbourhoodCost cost;
   private final Topology topology;
   private final MigrationCost migrationCost;
 
   private Set<Integer> localAtLastHold = Set.of();
   private final Set<Integer> movedAway = new HashSet<>();
+  private final Map<Integer, Hypervisor.Vm> localByIp = new HashMap<>();
   private WorkingToken working;
   private WorkingToken passed;
   private long visit;
@@ -195,16 +198,44 @@ public final class HostTokenLoop implements TokenWork {
       final Holder.Settings holderSettings,
       final LocationCache locations,
       final Settings settings) {
+    this(self, ports, decider, holderSettings, locations, settings, new ProbeBook());
+  }
+
+  /**
+   * @param probeBook the holder's probe book: shared only by loops whose visits never overlap (the
+   *     simulator's hosts, whose visits end within their hold)
+   */
+  public HostTokenLoop(
+      final int self,
+      final Ports ports,
+      final MigrationDecider decider,
+      final Holder.Settings holderSettings,
+      final LocationCache locations,
+      final Settings settings,
+      final ProbeBook probeBook) {
     this.self = self;
     this.ports = ports;
     this.holder =
-        new Holder(decider, ports.locations(), ports.capacities(), this::startMove, holderSettings);
+        new Holder(
+            decider,
+            ports.locations(),
+            ports.capacities(),
+            this::startMove,
+            holderSettings,
+            probeBook);
     this.topology = decider.topology();
-    this.cost = new NeighbourhoodCost(topology, decider.weights());
+    this.weights = decider.weights();
     this.migrationCost = holderSettings.migrationCost();
     this.locations = locations;
     this.settings = settings;
-    this.members = settings.members().stream().mapToInt(Integer::intValue).sorted().toArray();
+    this.members = new int[settings.members().size()];
+    int m = 0;
+    for (final int member : settings.members()) {
+      members[m++] = member;
+    }
+    if (members.length > 1) {
+      java.util.Arrays.sort(members);
+    }
   }
 
   /**
@@ -531,8 +562,8 @@ public final class HostTokenLoop implements TokenWork {
     double total = 0;
     for (final int vm : local) {
       locator.probesLeft = maxProbes - locator.asked;
-      cost.load(ports.currentTraffic().neighboursOf(vm), locator);
-      total += 0.5 * cost.costOn(self);
+      eq1().load(ports.currentTraffic().neighboursOf(vm), locator);
+      total += 0.5 * eq1().costOn(self);
     }
     localCost = total;
     unlocatedNeighbours = locator.unknown;
@@ -560,11 +591,19 @@ public final class HostTokenLoop implements TokenWork {
               known ? topology.level(self, host) : -1,
               known && to >= 0 && to < topology.hosts() ? topology.level(to, host) : -1));
     }
-    cost.load(traffic, locator);
-    final double here = cost.costOn(self);
-    final double there = to >= 0 && to < topology.hosts() ? cost.costOn(to) : here;
+    eq1().load(traffic, locator);
+    final double here = eq1().costOn(self);
+    final double there = to >= 0 && to < topology.hosts() ? eq1().costOn(to) : here;
     return new PlanTerms(
         List.copyOf(rows), here, there, 2 * (here - there), migrationCost.forVm(here));
+  }
+
+  /** Eq. 1's scratch, built at the first refresh or plan (simulated hosts never need one). */
+  private NeighbourhoodCost eq1() {
+    if (cost == null) {
+      cost = new NeighbourhoodCost(topology, weights);
+    }
+    return cost;
   }
 
   /** Local VMs at this host; the others from the cache, unknown ones asked (bounded), counted. */
@@ -651,13 +690,14 @@ public final class HostTokenLoop implements TokenWork {
     return holds.get();
   }
 
+  /** The VMs running here by address; one map refilled at each call (read within the call). */
   private Map<Integer, Hypervisor.Vm> localVms() {
-    final Map<Integer, Hypervisor.Vm> byIp = new HashMap<>();
+    localByIp.clear();
     for (final Hypervisor.Vm vm : ports.hypervisor().vms()) {
       if (vm.ipv4() != 0) {
-        byIp.put(vm.ipv4(), vm);
+        localByIp.put(vm.ipv4(), vm);
       }
     }
-    return byIp;
+    return localByIp;
   }
 }
